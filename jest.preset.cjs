@@ -17,5 +17,6 @@ module.exports = {
     '^@ssad/([a-z-]+)$': path.join(root, 'libs/$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  reporters: ['default', path.join(root, 'tools/jest-totals-reporter.cjs')],
   testTimeout: 120000,
 };
