@@ -1,1 +1,13 @@
-export {};
+// @ssad/pipeline public API: the experiment both apps run, and the CLI plumbing they share.
+export { parseArgs, formatHelp, UsageError, type ArgSpec, type ArgType, type ParsedArgs, type ParsedValue } from './args.js';
+export {
+  PRESETS, EMBEDDINGS, resolveOptions, checkNumber, isPresetName,
+  type PresetName, type Preset, type EmbeddingName, type ExperimentOptions, type ExperimentOverrides,
+} from './options.js';
+export type { PipelineEvent, OnEvent, TrainStepEvent, EpochEvent, PhaseEvent, CountEvent } from './events.js';
+export { formatDuration, formatStep, formatEpoch, formatCount, bar } from './progress.js';
+export { METRICS_VERSION, readRunMetrics, checkRunMetrics, type RunMetrics, type EmbeddingScores } from './run-metrics.js';
+export { meanStd, formatMeanStd, type MeanStd } from './stats.js';
+export { summarizeRuns, resultsMarkdown, resultsCsv, writeResults, type RunRecord, type SweepHeader, type CategorySummary } from './results.js';
+export { runSweep, runDirFor, type SweepOptions, type SweepResult } from './sweep.js';
+export { reportHtml, writeReport, type ReportFigure } from './report.js';

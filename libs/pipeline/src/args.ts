@@ -1,0 +1,119 @@
+// Command-line parsing without a framework: a table of options, `--name value` / `--name=value` / flags, and
+// errors that name the option and say what is allowed. Shared by both apps so they parse identically.
+
+export type ArgType = 'string' | 'int' | 'number' | 'flag' | 'list' | 'intList';
+
+export interface ArgSpec {
+  name: string;
+  type: ArgType;
+  help: string;
+  /** Allowed values for string options. */
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+export type ParsedValue = string | number | boolean | string[] | number[];
+
+export interface ParsedArgs {
+  options: Record<string, ParsedValue>;
+  positionals: string[];
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function parseNumber(spec: ArgSpec, raw: string, integer: boolean): number {
+  const v = Number(raw);
+  const lo = spec.min ?? -Infinity;
+  const hi = spec.max ?? Infinity;
+  if (raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < lo || v > hi)
+    throw new UsageError(
+      `--${spec.name}: expected ${integer ? 'an integer' : 'a number'}${Number.isFinite(lo) || Number.isFinite(hi) ? ` in [${lo}, ${hi}]` : ''}, got "${raw}"`,
+    );
+  return v;
+}
+
+function convert(spec: ArgSpec, raw: string): ParsedValue {
+  switch (spec.type) {
+    case 'int':
+      return parseNumber(spec, raw, true);
+    case 'number':
+      return parseNumber(spec, raw, false);
+    case 'list':
+    case 'intList': {
+      const parts = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (parts.length === 0) throw new UsageError(`--${spec.name}: expected a comma-separated list, got "${raw}"`);
+      if (spec.type === 'list') {
+        if (spec.choices) for (const p of parts) checkChoice(spec, p);
+        return parts;
+      }
+      return parts.map((p) => parseNumber(spec, p, true));
+    }
+    default:
+      if (spec.choices) checkChoice(spec, raw);
+      if (raw === '') throw new UsageError(`--${spec.name}: expected a value, got an empty string`);
+      return raw;
+  }
+}
+
+function checkChoice(spec: ArgSpec, value: string): void {
+  if (!spec.choices!.includes(value))
+    throw new UsageError(`--${spec.name}: expected one of ${spec.choices!.join(', ')}, got "${value}"`);
+}
+
+/** Parses argv (without node and script). `--` ends options; everything else not starting with `--` is positional. */
+export function parseArgs(argv: readonly string[], specs: readonly ArgSpec[]): ParsedArgs {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const options: Record<string, ParsedValue> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--') || arg === '-') {
+      if (arg.startsWith('-') && arg !== '-' && !/^-\d/.test(arg))
+        throw new UsageError(`unknown option "${arg}" (options are long: --name; see --help)`);
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = byName.get(name);
+    if (!spec) {
+      const known = specs.map((s) => `--${s.name}`).join(', ');
+      throw new UsageError(`unknown option "--${name}" (known: ${known})`);
+    }
+    if (spec.name in options) throw new UsageError(`--${spec.name} given more than once`);
+    if (spec.type === 'flag') {
+      if (eq >= 0) {
+        const raw = arg.slice(eq + 1);
+        if (raw !== 'true' && raw !== 'false') throw new UsageError(`--${spec.name}: is a flag, expected no value or true/false, got "${raw}"`);
+        options[spec.name] = raw === 'true';
+      } else options[spec.name] = true;
+      continue;
+    }
+    let raw: string;
+    if (eq >= 0) raw = arg.slice(eq + 1);
+    else {
+      if (i + 1 >= argv.length || (argv[i + 1].startsWith('--') && argv[i + 1] !== '--'))
+        throw new UsageError(`--${spec.name}: missing value`);
+      raw = argv[++i];
+    }
+    options[spec.name] = convert(spec, raw);
+  }
+  return { options, positionals };
+}
+
+/** The option table as help text, one option per line. */
+export function formatHelp(usage: string, specs: readonly ArgSpec[]): string {
+  const rows = specs.map((s) => {
+    const value = s.type === 'flag' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ` <${s.type}>`;
+    return [`  --${s.name}${value}`, s.help];
+  });
+  const width = Math.max(...rows.map((r) => r[0].length)) + 2;
+  return `${usage}\n\nOptions:\n${rows.map(([a, b]) => a.padEnd(width) + b).join('\n')}\n`;
+}

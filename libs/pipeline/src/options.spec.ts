@@ -1,0 +1,25 @@
+import { PRESETS, resolveOptions } from './options';
+
+describe('resolveOptions', () => {
+  it('takes the paper preset by default with the reference settings', () => {
+    const o = resolveOptions({ category: 'bottle', outDir: '/tmp/x' });
+    expect(o).toMatchObject({ preset: 'paper', imageSize: 256, batchSize: 96, frozenEpochs: 30, fullEpochs: 20, lrFrozen: 0.003, lrFull: 0.001, seed: 0 });
+  });
+
+  it('lets explicit values override the preset, ignoring undefined ones', () => {
+    const o = resolveOptions({ category: 'bottle', outDir: '/tmp/x', preset: 'quick', imageSize: 64, batchSize: undefined });
+    expect(o.imageSize).toBe(64);
+    expect(o.batchSize).toBe(PRESETS.quick.batchSize);
+  });
+
+  it.each([
+    [{ imageSize: 16 }, /imageSize must be an integer in \[32, 1024\], got 16/],
+    [{ lrFull: -1 }, /lrFull must be a number in/],
+    [{ seed: 1.5 }, /seed must be an integer/],
+    [{ preset: 'slow' }, /preset must be one of paper, quick/],
+    [{ category: '../etc' }, /category must be a folder name/],
+    [{ embedding: 'layer9' }, /embedding must be one of pooled, head, layer23/],
+  ])('rejects %j', (bad, message) => {
+    expect(() => resolveOptions({ category: 'bottle', outDir: '/tmp/x', ...(bad as object) })).toThrow(message);
+  });
+});

@@ -1,0 +1,122 @@
+// The experiment's options: one preset gives every default, explicit values override it, and everything is
+// validated here so both apps fail the same way on the same bad value.
+
+export type PresetName = 'paper' | 'quick';
+/** Which embedding the Gaussian density scores: the backbone's pooled layer4 (512-d), the projection head's
+ * output (128-d), or globally pooled layer2+layer3 features (384-d, the ImageNet-feature baseline). */
+export type EmbeddingName = 'pooled' | 'head' | 'layer23';
+export const EMBEDDINGS: readonly EmbeddingName[] = ['pooled', 'head', 'layer23'];
+
+export interface Preset {
+  imageSize: number;
+  batchSize: number;
+  frozenEpochs: number;
+  fullEpochs: number;
+  lrFrozen: number;
+  lrFull: number;
+  /** Pretext samples per epoch (undefined: the models default, training images repeated to ≥ 1,000). */
+  samplesPerEpoch?: number;
+  /** Test images rendered in gradcam/heatmap_and_masks_N.png (all test images get maps for the metrics). */
+  figureImages: number;
+  /** Points per group in the t-SNE figure. */
+  tsnePerGroup: number;
+}
+
+/** `paper`: the reference settings. `quick`: sized for a 2-core CPU (measured, see apps/benchmark/README.md). */
+export const PRESETS: Readonly<Record<PresetName, Readonly<Preset>>> = {
+  paper: {
+    imageSize: 256,
+    batchSize: 96,
+    frozenEpochs: 30,
+    fullEpochs: 20,
+    lrFrozen: 0.003,
+    lrFull: 0.001,
+    figureImages: 16,
+    tsnePerGroup: 150,
+  },
+  quick: {
+    imageSize: 128,
+    batchSize: 32,
+    frozenEpochs: 3,
+    fullEpochs: 3,
+    lrFrozen: 0.003,
+    lrFull: 0.001,
+    samplesPerEpoch: 640,
+    figureImages: 8,
+    tsnePerGroup: 60,
+  },
+};
+
+export interface ExperimentOptions extends Preset {
+  preset: PresetName;
+  /** MVTec-layout root; undefined means the synthetic dataset. */
+  dataRoot?: string;
+  category: string;
+  seed: number;
+  /** safetensors file with torchvision names, loaded non-strictly (e.g. ImageNet weights up to layer3). */
+  weights?: string;
+  /** The embedding the saved detector scores; every embedding is still evaluated and reported. */
+  embedding: EmbeddingName;
+  /** Share of the normal training images held out to choose the decision threshold. */
+  validationFraction: number;
+  /** Quantile of the validation scores used as the decision threshold. */
+  thresholdQuantile: number;
+  outDir: string;
+}
+
+export type ExperimentOverrides = Partial<ExperimentOptions> & { category: string; outDir: string };
+
+const RANGES: Record<string, [number, number, boolean]> = {
+  imageSize: [32, 1024, true],
+  batchSize: [2, 1024, true],
+  frozenEpochs: [0, 1000, true],
+  fullEpochs: [0, 1000, true],
+  lrFrozen: [1e-7, 10, false],
+  lrFull: [1e-7, 10, false],
+  samplesPerEpoch: [1, 1e7, true],
+  figureImages: [0, 1000, true],
+  tsnePerGroup: [0, 10000, true],
+  seed: [0, 2 ** 31 - 1, true],
+  validationFraction: [0.01, 0.9, false],
+  thresholdQuantile: [0.5, 1, false],
+};
+
+/** Checks a numeric option against its allowed range; the message names the option and the range. */
+export function checkNumber(name: string, value: unknown): number {
+  const range = RANGES[name];
+  if (!range) throw new Error(`unknown numeric option "${name}"`);
+  const [lo, hi, integer] = range;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < lo || value > hi)
+    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${String(value)}`);
+  return value;
+}
+
+export function isPresetName(v: unknown): v is PresetName {
+  return v === 'paper' || v === 'quick';
+}
+
+/** Preset defaults, then the overrides; throws on the first invalid value. */
+export function resolveOptions(overrides: ExperimentOverrides): ExperimentOptions {
+  const presetName = overrides.preset ?? 'paper';
+  if (!isPresetName(presetName)) throw new Error(`preset must be one of paper, quick, got ${String(presetName)}`);
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const o: ExperimentOptions = {
+    ...PRESETS[presetName],
+    embedding: 'pooled',
+    validationFraction: 0.1,
+    thresholdQuantile: 0.99,
+    seed: 0,
+    ...defined,
+    preset: presetName,
+    category: overrides.category,
+    outDir: overrides.outDir,
+  };
+  for (const key of Object.keys(RANGES)) {
+    const v = (o as unknown as Record<string, unknown>)[key];
+    if (v !== undefined) checkNumber(key, v);
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(o.category)) throw new Error(`category must be a folder name (letters, digits, _ . -), got "${o.category}"`);
+  if (!EMBEDDINGS.includes(o.embedding)) throw new Error(`embedding must be one of ${EMBEDDINGS.join(', ')}, got ${String(o.embedding)}`);
+  if (!o.outDir) throw new Error('outDir must be a non-empty path');
+  return o;
+}

@@ -1,0 +1,61 @@
+// report.html: the run's numbers and figures on one page (images linked relatively, so the run folder can be
+// moved or zipped as a whole).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ExperimentOptions } from './options.js';
+import type { RunMetrics } from './run-metrics.js';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(4));
+
+export interface ReportFigure {
+  title: string;
+  /** Path relative to the run folder. */
+  file: string;
+}
+
+export function reportHtml(metrics: RunMetrics, options: ExperimentOptions, figures: readonly ReportFigure[]): string {
+  const rows: [string, string][] = [
+    ['Image AUROC', num(metrics.imageAuroc)],
+    ['F1 at validation threshold', `${num(metrics.f1AtThreshold)} (threshold ${num(metrics.threshold)})`],
+    ['F1 max', `${num(metrics.f1Max)} (threshold ${num(metrics.f1MaxThreshold)})`],
+    ['Pixel AUROC (GradCAM)', num(metrics.pixelAuroc)],
+    ['AU-PRO, FPR ≤ 0.3 (GradCAM)', num(metrics.aupro)],
+  ];
+  const emb = Object.entries(metrics.embeddings).map(
+    ([name, s]) => `<tr><td>${esc(name)}${name === metrics.embedding ? ' (detector)' : ''}</td><td>${num(s!.imageAuroc)}</td><td>${num(s!.f1Max)}</td><td>${num(s!.f1AtThreshold)}</td></tr>`,
+  );
+  const settings = Object.entries(options)
+    .filter(([k]) => k !== 'outDir')
+    .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(String(v ?? '–'))}</td></tr>`);
+  const timings = Object.entries(metrics.timings).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v.toFixed(1)} s</td></tr>`);
+  const figs = figures.map((f) => `<figure><img src="${esc(f.file)}" alt="${esc(f.title)}"><figcaption>${esc(f.title)}</figcaption></figure>`);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ssad — ${esc(metrics.category)} seed ${metrics.seed}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:left}
+figure{display:inline-block;margin:1em;vertical-align:top;max-width:100%}img{max-width:100%;border:1px solid #ddd}
+figcaption{font-size:.9em;color:#555}
+</style></head><body>
+<h1>${esc(metrics.category)} — seed ${metrics.seed}</h1>
+<p>Dataset ${esc(metrics.dataset)} · preset ${esc(metrics.preset)} · ${metrics.imageSize} px · backend ${esc(metrics.backend)} ·
+weights ${esc(metrics.weights ?? 'random init')} · detector scores the <b>${esc(metrics.embedding)}</b> embedding ·
+${metrics.counts.train} train / ${metrics.counts.validation} validation / ${metrics.counts.test} test (${metrics.counts.testAnomalous} anomalous)</p>
+<h2>Metrics</h2>
+<table>${rows.map(([a, b]) => `<tr><th>${esc(a)}</th><td>${esc(b)}</td></tr>`).join('')}</table>
+<h2>Embeddings compared</h2>
+<table><tr><th>embedding</th><th>image AUROC</th><th>F1 max</th><th>F1 at threshold</th></tr>${emb.join('')}</table>
+<h2>Figures</h2>
+${figs.join('\n')}
+<h2>Settings</h2><table>${settings.join('')}</table>
+<h2>Timings</h2><table>${timings.join('')}</table>
+<p>Finished ${esc(metrics.finishedAt)}</p>
+</body></html>
+`;
+}
+
+export function writeReport(runDir: string, metrics: RunMetrics, options: ExperimentOptions, figures: readonly ReportFigure[]): void {
+  const present = figures.filter((f) => fs.existsSync(path.join(runDir, f.file)));
+  fs.writeFileSync(path.join(runDir, 'report.html'), reportHtml(metrics, options, present));
+}

@@ -1,0 +1,71 @@
+// metrics.json: the one record of a finished run. The benchmark resumes by trusting only files that parse and
+// carry every number, so a run killed while writing is redone rather than reported.
+import fs from 'node:fs';
+import type { EmbeddingName, PresetName } from './options.js';
+
+export const METRICS_VERSION = 1;
+
+export interface EmbeddingScores {
+  imageAuroc: number;
+  f1Max: number;
+  f1AtThreshold: number;
+  threshold: number;
+}
+
+export interface RunMetrics {
+  version: typeof METRICS_VERSION;
+  category: string;
+  seed: number;
+  preset: PresetName;
+  imageSize: number;
+  dataset: string;
+  weights: string | null;
+  backend: string;
+  /** The embedding the saved detector scores (the headline numbers below are for it). */
+  embedding: EmbeddingName;
+  imageAuroc: number;
+  f1Max: number;
+  f1MaxThreshold: number;
+  /** F1 on the test split at the threshold chosen on the validation split of normal images. */
+  f1AtThreshold: number;
+  threshold: number;
+  pixelAuroc: number;
+  aupro: number;
+  /** Every embedding scored on the same test split, to tell which is better. */
+  embeddings: Partial<Record<EmbeddingName, EmbeddingScores>>;
+  counts: { train: number; validation: number; test: number; testAnomalous: number };
+  /** Final training loss / pretext accuracy of each stage (NaN when the stage had 0 epochs). */
+  training: { frozen: { loss: number; accuracy: number }; full: { loss: number; accuracy: number } };
+  timings: Record<string, number>;
+  finishedAt: string;
+}
+
+const NUMBER_KEYS = ['seed', 'imageSize', 'imageAuroc', 'f1Max', 'f1AtThreshold', 'threshold', 'pixelAuroc', 'aupro'] as const;
+
+/** Throws an Error naming the first missing or wrong field. */
+export function checkRunMetrics(value: unknown, name = 'metrics.json'): RunMetrics {
+  if (typeof value !== 'object' || value === null) throw new Error(`${name}: not a JSON object`);
+  const m = value as Record<string, unknown>;
+  if (m.version !== METRICS_VERSION) throw new Error(`${name}: version ${String(m.version)}, expected ${METRICS_VERSION}`);
+  if (typeof m.category !== 'string') throw new Error(`${name}: category missing`);
+  for (const k of NUMBER_KEYS)
+    if (typeof m[k] !== 'number' || !Number.isFinite(m[k])) throw new Error(`${name}: ${k} is not a finite number`);
+  if (typeof m.embeddings !== 'object' || m.embeddings === null) throw new Error(`${name}: embeddings missing`);
+  return value as RunMetrics;
+}
+
+/** The run's metrics if the file exists and is valid, else null (the run is then redone). */
+export function readRunMetrics(file: string): RunMetrics | null {
+  try {
+    return checkRunMetrics(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+  } catch {
+    return null;
+  }
+}
+
+/** Atomic write: a crash leaves either the old file or the new one, never half a file. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+  fs.renameSync(tmp, file);
+}
