@@ -1,4 +1,4 @@
-import { formatHelp, parseArgs, UsageError, type ArgSpec } from './args';
+import { formatHelp, parseArgs, UsageError, type ArgSpec } from './args.js';
 
 const specs: ArgSpec[] = [
   { name: 'data', type: 'string', help: 'dataset root' },

@@ -1,4 +1,4 @@
-import { PRESETS, resolveOptions } from './options';
+import { PRESETS, resolveOptions } from './options.js';
 
 describe('resolveOptions', () => {
   it('takes the paper preset by default with the reference settings', () => {

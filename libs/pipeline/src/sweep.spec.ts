@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { METRICS_VERSION, writeJsonAtomic, type RunMetrics } from './run-metrics';
-import { runSweep } from './sweep';
-import type { SweepHeader } from './results';
+import { METRICS_VERSION, writeJsonAtomic, type RunMetrics } from './run-metrics.js';
+import { runSweep } from './sweep.js';
+import type { SweepHeader } from './results.js';
 
 const header: SweepHeader = { dataset: 'fake', synthetic: true, preset: 'quick', backend: 'cpu', versions: {}, options: {}, startedAt: new Date().toISOString() };
 
@@ -53,6 +53,6 @@ describe('runSweep', () => {
     const calls2: string[] = [];
     const r2 = await runSweep({ categories: ['bad', 'good'], seeds: [0, 1], outDir: out, header, runOne: runOne(calls2) });
     expect(calls2).toEqual(['bad/0', 'bad/1', 'good/1']);
-    expect(r2.runs.map((x) => x.status)).toEqual(['failed', 'failed', 'skipped', 'done']);
+    expect(r2.runs.map((x: { status: string }) => x.status)).toEqual(['failed', 'failed', 'skipped', 'done']);
   });
 });
