@@ -1,1 +1,20 @@
-export {};
+#!/usr/bin/env -S npx tsx
+// Entry point: wires the process (argv, stdout, Ctrl-C, exit code) to the CLI.
+import { main } from './cli.js';
+
+const controller = new AbortController();
+let interrupts = 0;
+process.on('SIGINT', () => {
+  interrupts++;
+  if (interrupts > 1) process.exit(130);
+  process.stderr.write('\nstopping after the current step (a checkpoint is kept; rerun with --resume); Ctrl-C again to quit now\n');
+  controller.abort();
+});
+
+main(process.argv.slice(2), { write: (s) => process.stdout.write(s), tty: process.stdout.isTTY === true, signal: controller.signal }).then(
+  (code) => process.exit(controller.signal.aborted && code === 0 ? 130 : code),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

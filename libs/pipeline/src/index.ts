@@ -5,9 +5,17 @@ export {
   type PresetName, type Preset, type EmbeddingName, type ExperimentOptions, type ExperimentOverrides,
 } from './options.js';
 export type { PipelineEvent, OnEvent, TrainStepEvent, EpochEvent, PhaseEvent, CountEvent } from './events.js';
-export { formatDuration, formatStep, formatEpoch, formatCount, bar } from './progress.js';
+export { formatDuration, formatStep, formatEpoch, formatCount, bar, ProgressRenderer } from './progress.js';
 export { METRICS_VERSION, readRunMetrics, checkRunMetrics, type RunMetrics, type EmbeddingScores } from './run-metrics.js';
 export { meanStd, formatMeanStd, type MeanStd } from './stats.js';
 export { summarizeRuns, resultsMarkdown, resultsCsv, writeResults, type RunRecord, type SweepHeader, type CategorySummary } from './results.js';
 export { runSweep, runDirFor, type SweepOptions, type SweepResult } from './sweep.js';
 export { reportHtml, writeReport, type ReportFigure } from './report.js';
+export { EXPERIMENT_ARGS, experimentOverrides } from './cli-options.js';
+export { runExperiment, evaluateRun, type RunHooks } from './experiment.js';
+export { prepareDataset, benchmarkHeader, syntheticCacheDir, PIPELINE_VERSION, type DatasetChoice } from './bench-setup.js';
+export { listCategories, loadCategory, type LoadedCategory } from './dataset.js';
+export { fitGaussian, scoreGaussian, l2NormalizeRows, type Gaussian } from './density.js';
+export { loadDetector, saveDetector, scoreWithDetector, DETECTOR_FORMAT, DETECTOR_VERSION, type Detector, type DetectorInfo } from './detector.js';
+export { InterruptedError, type EpochRecord } from './training.js';
+export { predictImages, type Prediction, type PredictResult } from './predict.js';

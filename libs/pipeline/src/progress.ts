@@ -1,5 +1,5 @@
 // Pure formatting of progress lines (the apps decide where and how often to write them).
-import type { CountEvent, EpochEvent, TrainStepEvent } from './events.js';
+import type { CountEvent, EpochEvent, PipelineEvent, TrainStepEvent } from './events.js';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
@@ -36,4 +36,41 @@ export function formatEpoch(e: EpochEvent): string {
 
 export function formatCount(e: CountEvent, barWidth = 20): string {
   return `${e.phase.padEnd(8)} ${bar(e.done / Math.max(1, e.total), barWidth)} ${e.done}/${e.total}`;
+}
+
+/**
+ * Turns events into terminal output through the writer the app gives it: step and count lines redraw in place
+ * on a TTY (at most every `minIntervalMs`), epoch summaries and phases get their own line. Off a TTY (logs, CI)
+ * only the permanent lines are written.
+ */
+export class ProgressRenderer {
+  private last = 0;
+  private transient = false;
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly tty: boolean,
+    private readonly minIntervalMs = 200,
+  ) {}
+
+  handle(e: PipelineEvent): void {
+    if (e.kind === 'step' || e.kind === 'count') {
+      if (!this.tty) return;
+      const now = Date.now();
+      const final = e.kind === 'count' ? e.done === e.total : e.step === e.steps;
+      if (!final && now - this.last < this.minIntervalMs) return;
+      this.last = now;
+      this.write(`\r\x1b[2K${e.kind === 'step' ? formatStep(e) : formatCount(e)}`);
+      this.transient = true;
+      return;
+    }
+    this.line(e.kind === 'epoch' ? formatEpoch(e) : `[${e.phase}] ${e.message}`);
+  }
+
+  /** A permanent line (clears a pending progress line first). */
+  line(text: string): void {
+    if (this.transient) this.write('\r\x1b[2K');
+    this.transient = false;
+    this.write(`${text}\n`);
+  }
 }

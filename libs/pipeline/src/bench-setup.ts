@@ -1,0 +1,50 @@
+// What a sweep needs before its first run: the dataset root (the synthetic dataset when none is given) and the
+// header of results.json (versions, backend, preset, options).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@ssad/models';
+import type { OnEvent } from './events.js';
+import type { ExperimentOptions } from './options.js';
+import type { SweepHeader } from './results.js';
+
+export const PIPELINE_VERSION = '0.1.0';
+
+export interface DatasetChoice {
+  root: string;
+  synthetic: boolean;
+}
+
+/** The cache folder of the synthetic dataset (SSAD_CACHE_DIR or ~/.cache/ssad). */
+export function syntheticCacheDir(imageSize: number): string {
+  const base = process.env.SSAD_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ssad');
+  return path.join(base, `synthetic-${PIPELINE_VERSION}-${imageSize}`);
+}
+
+export async function prepareDataset(
+  o: Partial<ExperimentOptions>,
+  _outDir: string,
+  hooks: { onEvent?: OnEvent } = {},
+): Promise<DatasetChoice> {
+  if (o.dataRoot !== undefined) {
+    if (!fs.existsSync(o.dataRoot) || !fs.statSync(o.dataRoot).isDirectory())
+      throw new Error(`--data ${o.dataRoot}: not a directory`);
+    return { root: path.resolve(o.dataRoot), synthetic: false };
+  }
+  hooks.onEvent?.({ kind: 'phase', phase: 'data', message: 'no dataset root: using the synthetic dataset' });
+  throw new Error('the synthetic dataset generator is not available yet in @ssad/data; pass --data <root>');
+}
+
+export async function benchmarkHeader(dataset: DatasetChoice, preset: string, overrides: Partial<ExperimentOptions>): Promise<SweepHeader> {
+  const backend = await initBackend();
+  return {
+    dataset: dataset.root,
+    synthetic: dataset.synthetic,
+    preset,
+    backend: `${backend.backend} (${backend.package})`,
+    versions: { node: process.versions.node, tfjs: tf.version_core, ssad: PIPELINE_VERSION, platform: `${os.platform()}-${os.arch()}`, cpus: String(os.cpus().length) },
+    options: { ...overrides },
+    startedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,46 @@
+// Adapts the models network + a fitted density into @ssad/viz's GradCamModel, so localisation maps follow the
+// score the detector actually uses. The network is cut after layer3 (8× finer than layer4's map at 128 px, and
+// the last stage the ImageNet weights cover); the score is the squared Mahalanobis distance of the chosen
+// embedding, L2-normalised as in the density fit.
+import * as tf from '@tensorflow/tfjs';
+import type { Network } from '@ssad/models';
+import { gradCam, mahalanobisTarget, type GradCamModel } from '@ssad/viz';
+import type { Gaussian } from './density.js';
+import type { EmbeddingName } from './options.js';
+
+function l2normalize(e: tf.Tensor2D): tf.Tensor2D {
+  return tf.div(e, tf.maximum(tf.norm(e, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D;
+}
+
+export function densityCamModel(network: Network, embedding: EmbeddingName, gaussian: Gaussian): GradCamModel {
+  // layer23 needs the (constant w.r.t. layer3) pooled layer2 of the same batch.
+  let layer2Pooled: tf.Tensor2D | undefined;
+  return {
+    stage(x) {
+      const o = network.forward(x, { training: false });
+      if (embedding === 'layer23') layer2Pooled = tf.mean(o.layer2, [1, 2]) as tf.Tensor2D;
+      return o.layer3;
+    },
+    scoreFromStage(a) {
+      let e: tf.Tensor2D;
+      if (embedding === 'layer23') e = tf.concat([layer2Pooled!, tf.mean(a, [1, 2]) as tf.Tensor2D], 1);
+      else {
+        const t = network.forwardFrom('layer3', a, { training: false });
+        e = embedding === 'pooled' ? t.pooled : t.embedding;
+      }
+      return mahalanobisTarget(l2normalize(e), gaussian);
+    },
+  };
+}
+
+/** Raw (unnormalised) GradCAM maps, one per image, at the input's size (the mask's frame). */
+export async function localisationMaps(
+  network: Network,
+  embedding: EmbeddingName,
+  gaussian: Gaussian,
+  x: tf.Tensor4D,
+  batchSize: number,
+): Promise<Float32Array[]> {
+  const r = await gradCam(densityCamModel(network, embedding, gaussian), x, { batchSize });
+  return r.maps;
+}

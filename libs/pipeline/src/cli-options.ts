@@ -1,0 +1,42 @@
+// The experiment's command-line options, shared by both apps so `--image-size` means the same everywhere.
+import type { ArgSpec, ParsedValue } from './args.js';
+import { EMBEDDINGS, type ExperimentOptions } from './options.js';
+
+export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
+  { name: 'data', type: 'string', help: 'MVTec-layout dataset root (default: the synthetic dataset)' },
+  { name: 'preset', type: 'string', choices: ['paper', 'quick'], help: 'settings preset (default paper: 256 px, batch 96, 30+20 epochs)' },
+  { name: 'image-size', type: 'int', min: 32, max: 1024, help: 'square input size in pixels' },
+  { name: 'weights', type: 'string', help: 'safetensors backbone weights (torchvision names), loaded non-strictly' },
+  { name: 'batch-size', type: 'int', min: 2, max: 1024, help: 'pretext batch size' },
+  { name: 'frozen-epochs', type: 'int', min: 0, max: 1000, help: 'stage 1 epochs (backbone frozen)' },
+  { name: 'full-epochs', type: 'int', min: 0, max: 1000, help: 'stage 2 epochs (everything trainable)' },
+  { name: 'lr-frozen', type: 'number', min: 1e-7, max: 10, help: 'stage 1 learning rate' },
+  { name: 'lr-full', type: 'number', min: 1e-7, max: 10, help: 'stage 2 learning rate' },
+  { name: 'samples-per-epoch', type: 'int', min: 1, max: 1e7, help: 'pretext samples per epoch' },
+  { name: 'embedding', type: 'string', choices: EMBEDDINGS, help: 'embedding the detector scores (all are evaluated)' },
+  { name: 'out', type: 'string', help: 'output folder' },
+];
+
+const KEYS: Record<string, keyof ExperimentOptions> = {
+  data: 'dataRoot',
+  preset: 'preset',
+  'image-size': 'imageSize',
+  weights: 'weights',
+  'batch-size': 'batchSize',
+  'frozen-epochs': 'frozenEpochs',
+  'full-epochs': 'fullEpochs',
+  'lr-frozen': 'lrFrozen',
+  'lr-full': 'lrFull',
+  'samples-per-epoch': 'samplesPerEpoch',
+  embedding: 'embedding',
+  seed: 'seed',
+  category: 'category',
+  out: 'outDir',
+};
+
+/** Parsed option values → ExperimentOptions fields (only those given). */
+export function experimentOverrides(options: Record<string, ParsedValue>): Partial<ExperimentOptions> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) if (name in KEYS) out[KEYS[name]] = value;
+  return out as Partial<ExperimentOptions>;
+}

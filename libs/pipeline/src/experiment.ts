@@ -1,0 +1,200 @@
+// The experiment both apps run: load a category → train the two stages → fit the density on every embedding →
+// evaluate (image and pixel metrics) → write the detector, figures, metrics.json and report.html.
+import fs from 'node:fs';
+import path from 'node:path';
+import { initBackend, Network } from '@ssad/models';
+import { pixelMetrics } from '@ssad/metrics';
+import { prepareDataset } from './bench-setup.js';
+import { loadCategory, type LoadedCategory } from './dataset.js';
+import { fitGaussian, scoreGaussian, type Gaussian } from './density.js';
+import { saveDetector, scoreWithDetector, loadDetector, type Detector } from './detector.js';
+import { computeEmbeddings, type EmbeddingSet } from './embeddings.js';
+import type { OnEvent } from './events.js';
+import { renderFigures } from './figures.js';
+import { EMBEDDINGS, resolveOptions, type EmbeddingName, type ExperimentOptions } from './options.js';
+import { writeReport } from './report.js';
+import { METRICS_VERSION, writeJsonAtomic, type EmbeddingScores, type RunMetrics } from './run-metrics.js';
+import { evaluateImageScores, quantile } from './threshold.js';
+import { trainTwoStages, type EpochRecord } from './training.js';
+
+export interface RunHooks {
+  onEvent?: OnEvent;
+  /** Continue from the checkpoint in outDir/checkpoint (a fresh run when there is none). */
+  resume?: boolean;
+  /** Aborting stops training after the current step; the last finished epoch stays as a checkpoint. */
+  signal?: AbortSignal;
+}
+
+class Timer {
+  readonly timings: Record<string, number> = {};
+  private t = Date.now();
+  private readonly t0 = this.t;
+  lap(name: string): void {
+    const now = Date.now();
+    this.timings[name] = (now - this.t) / 1000;
+    this.t = now;
+  }
+  total(): void {
+    this.timings.total = (Date.now() - this.t0) / 1000;
+  }
+}
+
+export async function runExperiment(options: ExperimentOptions, hooks: RunHooks = {}): Promise<RunMetrics> {
+  const timer = new Timer();
+  const say = (phase: string, message: string) => hooks.onEvent?.({ kind: 'phase', phase, message });
+  const backend = await initBackend();
+  let o = options;
+  if (o.dataRoot === undefined) {
+    const ds = await prepareDataset(o, o.outDir, hooks);
+    o = { ...o, dataRoot: ds.root };
+  }
+  const dataRoot = o.dataRoot!;
+  fs.mkdirSync(o.outDir, { recursive: true });
+  writeJsonAtomic(path.join(o.outDir, 'options.json'), o);
+  say('load', `${o.category} from ${dataRoot} at ${o.imageSize} px (backend ${backend.backend})`);
+  const data = await loadCategory({ ...o, dataRoot }, hooks.onEvent);
+  timer.lap('load');
+
+  const network = new Network({ seed: o.seed });
+  try {
+    if (o.weights) {
+      const report = network.loadWeights(o.weights, { strict: false });
+      say('weights', `${report.loaded.length} tensors loaded from ${o.weights}, ${report.missing.length} kept at initialisation`);
+    }
+    say('train', `${o.frozenEpochs} frozen + ${o.fullEpochs} full epochs, batch ${o.batchSize}, ${data.train.length} train images`);
+    const history = await trainTwoStages(network, data.train, o, {
+      checkpointDir: path.join(o.outDir, 'checkpoint'),
+      resume: hooks.resume === true,
+      onEvent: hooks.onEvent,
+      signal: hooks.signal,
+    });
+    timer.lap('train');
+    return await evaluateTrained(network, data, o, history, backend.backend, timer, hooks);
+  } finally {
+    network.dispose();
+  }
+}
+
+/** Re-evaluates a finished run folder from its detector and options.json (rewrites metrics, figures, report). */
+export async function evaluateRun(runDir: string, hooks: RunHooks = {}): Promise<RunMetrics> {
+  const timer = new Timer();
+  const backend = await initBackend();
+  const optionsPath = path.join(runDir, 'options.json');
+  if (!fs.existsSync(optionsPath)) throw new Error(`${runDir}: not a run folder (no options.json)`);
+  const saved = JSON.parse(fs.readFileSync(optionsPath, 'utf8')) as ExperimentOptions;
+  const o = resolveOptions({ ...saved, outDir: runDir });
+  const detector = loadDetector(path.join(runDir, 'detector'));
+  try {
+    const data = await loadCategory({ ...o, dataRoot: o.dataRoot! }, hooks.onEvent);
+    timer.lap('load');
+    const statePath = path.join(runDir, 'checkpoint', 'state.json');
+    const history: EpochRecord[] = fs.existsSync(statePath) ? JSON.parse(fs.readFileSync(statePath, 'utf8')).history : [];
+    return await evaluateTrained(detector.network, data, o, history, backend.backend, timer, hooks);
+  } finally {
+    detector.network.dispose();
+  }
+}
+
+async function evaluateTrained(
+  network: Network,
+  data: LoadedCategory,
+  o: ExperimentOptions,
+  history: EpochRecord[],
+  backend: string,
+  timer: Timer,
+  hooks: RunHooks,
+): Promise<RunMetrics> {
+  const count = (phase: string) => (done: number, total: number) => hooks.onEvent?.({ kind: 'count', phase, done, total });
+  const batch = Math.min(o.batchSize, 32);
+  const testImages = data.test.map((s) => s.image);
+  const labels = Uint8Array.from(data.test, (s) => s.item.label);
+  const trainEmb = await computeEmbeddings(network, data.train, batch, count('embed'));
+  const valEmb = await computeEmbeddings(network, data.validation, batch);
+  const testEmb = await computeEmbeddings(network, testImages, batch, count('embed'));
+
+  const gaussians = {} as Record<EmbeddingName, Gaussian>;
+  const perEmbedding: Partial<Record<EmbeddingName, EmbeddingScores & { f1MaxThreshold: number; testScores: Float64Array; valScores: Float64Array }>> = {};
+  for (const e of EMBEDDINGS) {
+    const d = trainEmb.dims[e];
+    gaussians[e] = fitGaussian(trainEmb.values[e], d);
+    const valScores = scoreGaussian(gaussians[e], valEmb.values[e], d);
+    const testScores = scoreGaussian(gaussians[e], testEmb.values[e], d);
+    perEmbedding[e] = { ...evaluateImageScores(testScores, labels, valScores, o.thresholdQuantile), testScores, valScores };
+  }
+  timer.lap('density');
+  const chosen = perEmbedding[o.embedding]!;
+
+  const detector: Detector = {
+    network,
+    gaussian: gaussians[o.embedding],
+    info: {
+      format: 'ssad-detector', version: 1, imageSize: o.imageSize, embedding: o.embedding, threshold: chosen.threshold,
+      category: o.category, seed: o.seed, mapRange: { min: 0, max: 1 }, createdAt: new Date().toISOString(),
+    },
+  };
+  const val = await scoreWithDetector(detector, data.validation, batch);
+  // Per-dataset heatmap normalisation: the high quantile of normal images' map values maps to 1.
+  detector.info.mapRange = { min: 0, max: Math.max(1e-12, quantile(concatMaps(val.maps), 0.999)) };
+  const test = await scoreWithDetector(detector, testImages, batch, count('gradcam'));
+  const masks = data.test.map((s) => s.mask);
+  const pixel = pixelMetrics(test.maps, masks, { size: { width: o.imageSize, height: o.imageSize }, fprLimit: 0.3 });
+  saveDetector(path.join(o.outDir, 'detector'), detector);
+  timer.lap('evaluate');
+
+  const figures = await renderFigures(o.outDir, {
+    options: o, data, labels, history, testScores: chosen.testScores, threshold: chosen.threshold, imageAuroc: chosen.imageAuroc, aupro: pixel.aupro, maps: test.maps,
+    mapRange: detector.info.mapRange, embeddings: { train: trainEmb, test: testEmb, network, embedding: o.embedding },
+    onEvent: hooks.onEvent,
+  });
+  timer.lap('figures');
+
+  const last = (stage: 'frozen' | 'full') => {
+    const r = history.filter((h) => h.stage === stage).at(-1);
+    return { loss: r?.loss ?? NaN, accuracy: r?.accuracy ?? NaN };
+  };
+  timer.total();
+  const metrics: RunMetrics = {
+    version: METRICS_VERSION,
+    category: o.category,
+    seed: o.seed,
+    preset: o.preset,
+    imageSize: o.imageSize,
+    dataset: data.name,
+    weights: o.weights ?? null,
+    backend,
+    embedding: o.embedding,
+    imageAuroc: chosen.imageAuroc,
+    f1Max: chosen.f1Max,
+    f1MaxThreshold: chosen.f1MaxThreshold,
+    f1AtThreshold: chosen.f1AtThreshold,
+    threshold: chosen.threshold,
+    pixelAuroc: pixel.pixelAuroc,
+    aupro: pixel.aupro,
+    embeddings: Object.fromEntries(
+      EMBEDDINGS.map((e) => {
+        const s = perEmbedding[e]!;
+        return [e, { imageAuroc: s.imageAuroc, f1Max: s.f1Max, f1AtThreshold: s.f1AtThreshold, threshold: s.threshold }];
+      }),
+    ),
+    counts: { train: data.train.length, validation: data.validation.length, test: data.test.length, testAnomalous: labels.reduce((a, b) => a + b, 0) },
+    training: { frozen: last('frozen'), full: last('full') },
+    timings: timer.timings,
+    finishedAt: new Date().toISOString(),
+  };
+  writeReport(o.outDir, metrics, o, figures);
+  // metrics.json last: its presence marks the run finished for the benchmark's resume.
+  writeJsonAtomic(path.join(o.outDir, 'metrics.json'), metrics);
+  return metrics;
+}
+
+function concatMaps(maps: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(maps.reduce((a, m) => a + m.length, 0));
+  let o = 0;
+  for (const m of maps) {
+    out.set(m, o);
+    o += m.length;
+  }
+  return out;
+}
+
+export type { EmbeddingSet };
