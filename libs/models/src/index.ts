@@ -1,1 +1,18 @@
-export {};
+export { initBackend, backendChoice, type BackendChoice, type BackendName, type InitBackendOptions } from './backend.js';
+export { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors, type NamedTensor, type SafetensorsDtype, type SafetensorsFile } from './safetensors.js';
+export { ParamStore, type LoadReport, type ParamKind, type ParamSpec } from './params.js';
+export { STAGES, type Stage, type RandomSource } from './architecture.js';
+export {
+  Network,
+  IMAGENET_NORMALIZATION,
+  BN_EPS,
+  BN_MOMENTUM,
+  resolveNetworkOptions,
+  type BatchStat,
+  type ForwardOptions,
+  type NetworkOptions,
+  type Normalization,
+  type ResolvedNetworkOptions,
+  type StageOutputs,
+  type TailOutputs,
+} from './network.js';
