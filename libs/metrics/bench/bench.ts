@@ -56,17 +56,22 @@ function makeCategory(seed: number) {
   };
 }
 
+/** Median wall and CPU time over `runs` after a warm-up; CPU time is what one core spends, whatever the load. */
 function time<T>(label: string, runs: number, f: () => T): T {
-  let result = f(); // warm-up
-  const ms: number[] = [];
+  let result = f();
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     result = f();
-    ms.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  ms.sort((a, b) => a - b);
-  const shown = typeof result === 'number' ? result.toFixed(6) : '';
-  console.log(`${label.padEnd(44)} median ${ms[ms.length >> 1].toFixed(0).padStart(5)} ms  (min ${ms[0].toFixed(0)}, ${runs} runs)  ${shown}`);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1].toFixed(0).padStart(5);
+  const shown = typeof result === 'number' ? ` → ${result.toFixed(6)}` : '';
+  console.log(`${label.padEnd(46)} wall ${median(wall)} ms   cpu ${median(cpu)} ms${shown}`);
   return result;
 }
 
@@ -80,10 +85,11 @@ console.log(
 );
 
 const RUNS = 5;
+console.log(`median of ${RUNS} runs after a warm-up`);
 time('aupro (fprLimit 0.3)', RUNS, () => aupro(maps, masks));
 time('pixelAuroc', RUNS, () => pixelAuroc(maps, masks));
 time('pixelMetrics (pixel AUROC + AU-PRO, one sort)', RUNS, () => pixelMetrics(maps, masks).aupro);
-time('proCurve (whole curve materialised)', RUNS, () => proCurve(maps, masks).fpr.length);
+time('proCurve (points; whole curve materialised)', RUNS, () => proCurve(maps, masks).fpr.length);
 time('imageScores (max)', RUNS, () => imageScores(maps)[1]);
 time('imageScores (topk-mean, k=100)', RUNS, () => imageScores(maps, { reduce: 'topk-mean', k: 100 })[1]);
 

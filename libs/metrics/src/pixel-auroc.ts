@@ -3,24 +3,24 @@ import { sortPixels, type SortedPixels } from './internal/sorted-pixels.js';
 import { auproOfSorted, checkFprLimit, type AuproOptions } from './pro.js';
 
 export function pixelAurocOfSorted(s: SortedPixels): number {
-  if (s.defect === 0) throw new RangeError('masks has no defect pixel in any image; pixelAuroc needs both classes');
+  if (s.defectKeys.length === 0) throw new RangeError('masks has no defect pixel in any image; pixelAuroc needs both classes');
   if (s.normal === 0) throw new RangeError('masks has no normal (0) pixel in any image; pixelAuroc needs both classes');
-  const { keys, payload } = s;
+  const { normalKeys, defectKeys } = s;
   // Twice the trapezoidal area in integer counts: exact below 2^53, divided once at the end.
   let twiceArea = 0;
+  let i = normalKeys.length - 1;
+  let j = defectKeys.length - 1;
   let tp = 0;
   let fp = 0;
-  let tpPrev = 0;
-  let fpPrev = 0;
-  for (let j = keys.length - 1; j >= 0; j--) {
-    if (payload[j] === 0) fp++;
-    else tp++;
-    if (j > 0 && keys[j - 1] === keys[j]) continue;
+  while (i >= 0 || j >= 0) {
+    const key = Math.max(i >= 0 ? normalKeys[i] : -1, j >= 0 ? defectKeys[j] : -1);
+    const tpPrev = tp;
+    const fpPrev = fp;
+    for (; i >= 0 && normalKeys[i] === key; i--) fp++;
+    for (; j >= 0 && defectKeys[j] === key; j--) tp++;
     twiceArea += (fp - fpPrev) * (tp + tpPrev);
-    tpPrev = tp;
-    fpPrev = fp;
   }
-  return twiceArea / (2 * s.defect * s.normal);
+  return twiceArea / (2 * defectKeys.length * s.normal);
 }
 
 /**

@@ -37,16 +37,19 @@ function requireRegionsAndNormals(s: SortedPixels, metric: string): void {
  * `visit` returns false to stop early.
  */
 function walkPro(s: SortedPixels, visit: (fpr: number, pro: number, threshold: number) => boolean): void {
-  const { keys, payload, inverseRegionSize, normal, regions } = s;
+  const { normalKeys, defectKeys, inverseRegionSize, normal, regions } = s;
+  const region = s.defectRegion as Uint32Array;
   if (!visit(0, 0, Infinity)) return;
+  let i = normalKeys.length - 1;
+  let j = defectKeys.length - 1;
   let fp = 0;
   let overlap = 0;
-  for (let j = keys.length - 1; j >= 0; j--) {
-    const r = payload[j];
-    if (r === 0) fp++;
-    else overlap += inverseRegionSize[r];
-    if (j > 0 && keys[j - 1] === keys[j]) continue;
-    if (!visit(Math.fround(fp / normal), Math.min(overlap / regions, 1), float32FromKey(keys[j]))) return;
+  while (i >= 0 || j >= 0) {
+    // The next threshold is the larger of the two sides' next keys (-1 marks an exhausted side).
+    const key = Math.max(i >= 0 ? normalKeys[i] : -1, j >= 0 ? defectKeys[j] : -1);
+    for (; i >= 0 && normalKeys[i] === key; i--) fp++;
+    for (; j >= 0 && defectKeys[j] === key; j--) overlap += inverseRegionSize[region[j]];
+    if (!visit(Math.fround(fp / normal), Math.min(overlap / regions, 1), float32FromKey(key))) return;
   }
   visit(1, 1, -Infinity);
 }
@@ -56,10 +59,13 @@ export function proCurve(maps: AnomalyMaps, masks: GroundTruthMasks, options: Si
   const s = sortPixels(resolveImages(maps, masks, options, true), true);
   requireRegionsAndNormals(s, 'proCurve');
   let distinct = 0;
-  for (let j = 0; j < s.keys.length; j++) if (j === 0 || s.keys[j] !== s.keys[j - 1]) distinct++;
-  const fpr = new Float64Array(distinct + 2);
-  const pro = new Float64Array(distinct + 2);
-  const thresholds = new Float64Array(distinct + 2);
+  walkPro(s, () => {
+    distinct++;
+    return true;
+  });
+  const fpr = new Float64Array(distinct);
+  const pro = new Float64Array(distinct);
+  const thresholds = new Float64Array(distinct);
   let i = 0;
   walkPro(s, (x, y, t) => {
     fpr[i] = x;
@@ -84,5 +90,5 @@ export function auproOfSorted(s: SortedPixels, fprLimit: number): number {
  */
 export function aupro(maps: AnomalyMaps, masks: GroundTruthMasks, options: AuproOptions = {}): number {
   const limit = checkFprLimit(options);
-  return auproOfSorted(sortPixels(resolveImages(maps, masks, options, true), true), limit);
+  return auproOfSorted(sortPixels(resolveImages(maps, masks, options, true), true, limit), limit);
 }

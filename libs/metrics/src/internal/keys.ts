@@ -13,6 +13,16 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = littleEndian ? 1 : 0;
 const LO = littleEndian ? 0 : 1;
 
+/** True when the float32 bit pattern `u` is NaN or ±Infinity. */
+export function nonFiniteBits(u: number): boolean {
+  return (u & EXP32) === EXP32;
+}
+
+/** Order key of a finite float32 given by its bit pattern `u`. */
+export function orderKey(u: number): number {
+  return u & SIGN ? (u === SIGN ? SIGN : ~u >>> 0) : (u | SIGN) >>> 0;
+}
+
 /**
  * Writes the keys of `src` into `out` starting at `at`. Returns the index in `src` of the first NaN or ±Infinity
  * (keys are then incomplete), or -1.
@@ -21,8 +31,8 @@ export function float32KeysInto(src: Float32Array, out: Uint32Array, at: number)
   const bits = new Uint32Array(src.buffer, src.byteOffset, src.length);
   for (let i = 0; i < bits.length; i++) {
     const u = bits[i];
-    if ((u & EXP32) === EXP32) return i;
-    out[at + i] = u & SIGN ? (u === SIGN ? SIGN : ~u >>> 0) : (u | SIGN) >>> 0;
+    if (nonFiniteBits(u)) return i;
+    out[at + i] = orderKey(u);
   }
   return -1;
 }

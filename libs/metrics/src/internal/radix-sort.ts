@@ -6,9 +6,9 @@ const RADIX = 1 << BITS;
 const MASK = RADIX - 1;
 const SHIFTS = [0, 11, 22] as const;
 
-export interface SortedPairs32 {
+export interface SortedPairs32<P extends Uint32Array | null> {
   keys: Uint32Array;
-  payload: Uint32Array;
+  payload: P;
 }
 
 export interface SortedPairs64 {
@@ -44,32 +44,40 @@ function offsets(h: Uint32Array, digit: number, n: number): Uint32Array | null {
 }
 
 /**
- * Sorts `keys` ascending, permuting `payload` alongside. The inputs are consumed (used as scratch);
+ * Sorts `keys` ascending, permuting `payload` (if any) alongside. The inputs are consumed (used as scratch);
  * the result may be the input arrays or fresh ones.
  */
-export function sortPairs32(keys: Uint32Array, payload: Uint32Array): SortedPairs32 {
+export function sortPairs32<P extends Uint32Array | null>(keys: Uint32Array, payload: P): SortedPairs32<P> {
   const n = keys.length;
   const h = histograms(keys);
   let k = keys;
-  let p = payload;
+  let p: Uint32Array | null = payload;
   let k2: Uint32Array | null = null;
   let p2: Uint32Array | null = null;
   for (let d = 0; d < 3; d++) {
     const off = offsets(h, d, n);
     if (off === null) continue;
     k2 ??= new Uint32Array(n);
-    p2 ??= new Uint32Array(n);
     const shift = SHIFTS[d];
-    for (let i = 0; i < n; i++) {
-      const key = k[i];
-      const at = off[(key >>> shift) & MASK]++;
-      k2[at] = key;
-      p2[at] = p[i];
+    if (p === null) {
+      // Keys alone move half the bytes: the common case of normal pixels, which carry nothing.
+      for (let i = 0; i < n; i++) {
+        const key = k[i];
+        k2[off[(key >>> shift) & MASK]++] = key;
+      }
+    } else {
+      p2 ??= new Uint32Array(n);
+      for (let i = 0; i < n; i++) {
+        const key = k[i];
+        const at = off[(key >>> shift) & MASK]++;
+        k2[at] = key;
+        p2[at] = p[i];
+      }
+      [p, p2] = [p2, p];
     }
     [k, k2] = [k2, k];
-    [p, p2] = [p2, p];
   }
-  return { keys: k, payload: p };
+  return { keys: k, payload: p as P };
 }
 
 /** As sortPairs32 for 64-bit keys split into high and low words (the low words are sorted first). */
