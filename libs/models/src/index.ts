@@ -1,5 +1,15 @@
 export { initBackend, backendChoice, type BackendChoice, type BackendName, type InitBackendOptions } from './backend.js';
-export { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors, type NamedTensor, type SafetensorsDtype, type SafetensorsFile } from './safetensors.js';
+export {
+  parseSafetensors,
+  readSafetensors,
+  serializeSafetensors,
+  writeSafetensors,
+  type NamedTensor,
+  type SafetensorsDtype,
+  type SafetensorsFile,
+  type TensorMap,
+  type TensorValues,
+} from './safetensors.js';
 export { ParamStore, type LoadReport, type ParamKind, type ParamSpec } from './params.js';
 export { STAGES, type Stage, type RandomSource } from './architecture.js';
 export {
@@ -16,3 +26,4 @@ export {
   type StageOutputs,
   type TailOutputs,
 } from './network.js';
+export { GaussianDensity, type GaussianDensityOptions, type GaussianDensityState } from './density.js';

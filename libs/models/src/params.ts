@@ -117,7 +117,7 @@ export class ParamStore {
     for (const [name, spec] of this.specs) {
       const t = tensors.get(name);
       if (!t) report.missing.push(name);
-      else if (!sameShape(t.shape, torchShape(spec)) || !(t.data instanceof Float32Array))
+      else if (!sameShape(t.shape, torchShape(spec)) || !(t.data instanceof Float32Array || t.data instanceof Float64Array))
         report.mismatched.push(`${name} (file ${t.dtype}${JSON.stringify(t.shape)}, model F32${JSON.stringify(torchShape(spec))})`);
       else toLoad.push([spec, t]);
     }
@@ -129,7 +129,7 @@ export class ParamStore {
       throw new Error(`${origin}: does not match the model (strict load; pass strict: false to load what matches). ${parts.join('; ')}`);
     }
     for (const [spec, t] of toLoad) {
-      const v = fromTorch(spec, t.data as Float32Array);
+      const v = fromTorch(spec, t.data instanceof Float32Array ? t.data : Float32Array.from(t.data));
       tf.tidy(() => this.get(spec.name).assign(tf.tensor(v, spec.shape, 'float32')));
       report.loaded.push(spec.name);
     }

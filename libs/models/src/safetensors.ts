@@ -4,12 +4,20 @@ import * as fs from 'node:fs';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'U8';
 
-/** One decoded tensor. Floating types decode to Float32Array, integer types to Int32Array (I64 checked to fit). */
+/** Values a tensor decodes to / is written from. */
+export type TensorValues = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/**
+ * One decoded tensor. F64 decodes to Float64Array, the other floating types to Float32Array, integer types to
+ * Int32Array (I64 checked to fit), U8 to Uint8Array.
+ */
 export interface NamedTensor {
   dtype: SafetensorsDtype;
   shape: number[];
-  data: Float32Array | Int32Array | Uint8Array;
+  data: TensorValues;
 }
+
+export type TensorMap = Map<string, { shape: number[]; data: TensorValues }>;
 
 export interface SafetensorsFile {
   tensors: Map<string, NamedTensor>;
@@ -33,11 +41,8 @@ function decode(dtype: SafetensorsDtype, bytes: Uint8Array, count: number, name:
     case 'F32':
       // slice() copies into a fresh, aligned buffer; typed arrays are little-endian on every platform Node runs on.
       return new Float32Array(bytes.slice().buffer);
-    case 'F64': {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat64(i * 8, true);
-      return out;
-    }
+    case 'F64':
+      return new Float64Array(bytes.slice().buffer);
     case 'F16': {
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
@@ -108,8 +113,8 @@ export function readSafetensors(file: string): SafetensorsFile {
   return parseSafetensors(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file);
 }
 
-/** Serialises float32 / int32 / uint8 tensors (names sorted, 8-byte aligned header as the reference writer does). */
-export function serializeSafetensors(tensors: Map<string, { shape: number[]; data: Float32Array | Int32Array | Uint8Array }>, metadata?: Record<string, string>): Uint8Array {
+/** Serialises float32 / float64 / int32 / uint8 tensors (names sorted, 8-byte aligned header as the reference writer does). */
+export function serializeSafetensors(tensors: TensorMap, metadata?: Record<string, string>): Uint8Array {
   const names = [...tensors.keys()].sort();
   const header: Record<string, unknown> = {};
   if (metadata) header.__metadata__ = metadata;
@@ -118,7 +123,7 @@ export function serializeSafetensors(tensors: Map<string, { shape: number[]; dat
     const t = tensors.get(name)!;
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length) throw new Error(`serializeSafetensors: tensor "${name}" has shape ${JSON.stringify(t.shape)} but ${t.data.length} values`);
-    const dtype = t.data instanceof Float32Array ? 'F32' : t.data instanceof Int32Array ? 'I32' : 'U8';
+    const dtype = t.data instanceof Float32Array ? 'F32' : t.data instanceof Float64Array ? 'F64' : t.data instanceof Int32Array ? 'I32' : 'U8';
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }
@@ -138,6 +143,6 @@ export function serializeSafetensors(tensors: Map<string, { shape: number[]; dat
   return out;
 }
 
-export function writeSafetensors(file: string, tensors: Map<string, { shape: number[]; data: Float32Array | Int32Array | Uint8Array }>, metadata?: Record<string, string>): void {
+export function writeSafetensors(file: string, tensors: TensorMap, metadata?: Record<string, string>): void {
   fs.writeFileSync(file, serializeSafetensors(tensors, metadata));
 }
