@@ -2,7 +2,7 @@
 // itself is @ssad/pipeline, shared with the benchmark.
 import path from 'node:path';
 import {
-  EXPERIMENT_ARGS, ProgressRenderer, UsageError, evaluateRun, experimentOverrides, formatHelp, parseArgs, predictImages,
+  EXPERIMENT_ARGS, InterruptedError, ProgressRenderer, UsageError, evaluateRun, experimentOverrides, formatHelp, parseArgs, predictImages,
   resolveOptions, runExperiment, type ArgSpec,
 } from '@ssad/pipeline';
 
@@ -63,6 +63,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (err instanceof UsageError) {
       r.line(`error: ${err.message}`);
       return 2;
+    }
+    if (err instanceof InterruptedError) {
+      r.line(`${err.message}; continue with --resume`);
+      return 130;
     }
     r.line(`error: ${err instanceof Error ? err.message : String(err)}`);
     if (process.env.SSAD_DEBUG && err instanceof Error) io.write(`${err.stack}\n`);

@@ -14,6 +14,8 @@ export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'lr-full', type: 'number', min: 1e-7, max: 10, help: 'stage 2 learning rate' },
   { name: 'samples-per-epoch', type: 'int', min: 1, max: 1e7, help: 'pretext samples per epoch' },
   { name: 'embedding', type: 'string', choices: EMBEDDINGS, help: 'embedding the detector scores (all are evaluated)' },
+  { name: 'figure-images', type: 'int', min: 0, max: 1000, help: 'test images shown in the GradCAM figures' },
+  { name: 'tsne-per-group', type: 'int', min: 0, max: 10000, help: 'points per group in the t-SNE figure (0: no t-SNE)' },
   { name: 'out', type: 'string', help: 'output folder' },
 ];
 
@@ -29,6 +31,8 @@ const KEYS: Record<string, keyof ExperimentOptions> = {
   'lr-full': 'lrFull',
   'samples-per-epoch': 'samplesPerEpoch',
   embedding: 'embedding',
+  'figure-images': 'figureImages',
+  'tsne-per-group': 'tsnePerGroup',
   seed: 'seed',
   category: 'category',
   out: 'outDir',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
 import { Network, readSafetensors, writeSafetensors } from '@ssad/models';
 import { localisationMaps } from './cam.js';
+import { saveNetworkWeights } from './weights-file.js';
 import { scoreGaussian, type Gaussian } from './density.js';
 import { computeEmbeddings } from './embeddings.js';
 import type { EmbeddingName } from './options.js';
@@ -34,7 +35,7 @@ export interface Detector {
 
 export function saveDetector(dir: string, d: Detector): void {
   fs.mkdirSync(dir, { recursive: true });
-  writeSafetensors(path.join(dir, 'network.safetensors'), d.network.params.toTorchState());
+  saveNetworkWeights(path.join(dir, 'network.safetensors'), d.network);
   const dim = d.gaussian.mean.length;
   writeSafetensors(
     path.join(dir, 'gaussian.safetensors'),

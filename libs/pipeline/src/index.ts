@@ -19,3 +19,4 @@ export { fitGaussian, scoreGaussian, l2NormalizeRows, type Gaussian } from './de
 export { loadDetector, saveDetector, scoreWithDetector, DETECTOR_FORMAT, DETECTOR_VERSION, type Detector, type DetectorInfo } from './detector.js';
 export { InterruptedError, type EpochRecord } from './training.js';
 export { predictImages, type Prediction, type PredictResult } from './predict.js';
+export { writeTinyCategory, type TinyCategoryOptions } from './tiny-dataset.js';

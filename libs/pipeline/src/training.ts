@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, type PixelImage } from '@ssad/augment';
-import { BN_MOMENTUM, writeSafetensors, type BatchStat, type Network } from '@ssad/models';
+import { BN_MOMENTUM, type BatchStat, type Network } from '@ssad/models';
+import { saveNetworkWeights } from './weights-file.js';
 import { pretextBatches } from './batches.js';
 import type { OnEvent } from './events.js';
 import type { ExperimentOptions } from './options.js';
@@ -86,7 +87,7 @@ export async function trainTwoStages(
     const rec: EpochRecord = { stage, epoch, loss: lossSum / seen, accuracy: correct / seen, seconds: (Date.now() - t0) / 1000 };
     state = { done: p + 1, history: [...state.history, rec] };
     fs.mkdirSync(hooks.checkpointDir, { recursive: true });
-    writeSafetensors(weightsPath, network.params.toTorchState());
+    saveNetworkWeights(weightsPath, network);
     fs.writeFileSync(statePath, JSON.stringify(state));
     hooks.onEvent?.({ kind: 'epoch', stage, epoch, epochs, loss: rec.loss, accuracy: rec.accuracy, seconds: rec.seconds });
   }
