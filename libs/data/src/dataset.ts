@@ -57,6 +57,7 @@ export async function buildDataset(parts: DatasetParts, opts: ResolvedOptions, i
       throw new RangeError(`loadAll: concurrency must be an integer in [1, 256] (got ${concurrency})`);
     }
     const out: (Sample | undefined)[] = new Array(items.length);
+    const failed: (DataFileError | undefined)[] = new Array(items.length);
     let next = 0;
     let done = 0;
     const worker = async (): Promise<void> => {
@@ -65,13 +66,15 @@ export async function buildDataset(parts: DatasetParts, opts: ResolvedOptions, i
         try {
           out[i] = await load(items[i]);
         } catch (err) {
-          if (!(err instanceof DataFileError)) throw err;
-          issues.report(err);
+          if (!(err instanceof DataFileError) || !issues.skipInvalid) throw err;
+          failed[i] = err;
         }
         options.onProgress?.(++done, items.length);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, items.length)) }, worker));
+    // Warnings in item order, whatever order the files finished in.
+    for (const err of failed) if (err) issues.report(err);
     return out.filter((s): s is Sample => s !== undefined);
   };
 

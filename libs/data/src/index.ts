@@ -17,3 +17,16 @@ export { encodePng, writePng, writeMaskPng } from './encode.js';
 export { MVTEC_CATEGORIES, type MvtecCategory, listMvtecCategories, openMvtec } from './mvtec.js';
 export { openFolderDataset, type FolderDatasetOptions } from './folder.js';
 export { IMAGE_EXTENSIONS } from './scan.js';
+export {
+  SYNTHETIC_CATEGORIES,
+  type SyntheticCategory,
+  type SyntheticSample,
+  renderSyntheticSample,
+} from './synthetic/render.js';
+export {
+  SYNTHETIC_MANIFEST,
+  type SyntheticManifest,
+  type SyntheticOptions,
+  ensureSyntheticDataset,
+  generateSyntheticDataset,
+} from './synthetic/generate.js';
