@@ -1,18 +1,13 @@
 // Adapts the models network + a fitted density into @ssad/viz's GradCamModel, so localisation maps follow the
 // score the detector actually uses. The network is cut after layer3 (8× finer than layer4's map at 128 px, and
 // the last stage the ImageNet weights cover); the score is the squared Mahalanobis distance of the chosen
-// embedding, L2-normalised as in the density fit.
+// embedding (GaussianDensity.scoreTensor, L2-normalised as in the fit).
 import * as tf from '@tensorflow/tfjs';
-import type { Network } from '@ssad/models';
-import { gradCam, mahalanobisTarget, type GradCamModel } from '@ssad/viz';
-import type { Gaussian } from './density.js';
+import type { GaussianDensity, Network } from '@ssad/models';
+import { gradCam, type GradCamModel } from '@ssad/viz';
 import type { EmbeddingName } from './options.js';
 
-function l2normalize(e: tf.Tensor2D): tf.Tensor2D {
-  return tf.div(e, tf.maximum(tf.norm(e, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D;
-}
-
-export function densityCamModel(network: Network, embedding: EmbeddingName, gaussian: Gaussian): GradCamModel {
+export function densityCamModel(network: Network, embedding: EmbeddingName, gaussian: GaussianDensity): GradCamModel {
   // layer23 needs the (constant w.r.t. layer3) pooled layer2 of the same batch.
   let layer2Pooled: tf.Tensor2D | undefined;
   return {
@@ -28,7 +23,7 @@ export function densityCamModel(network: Network, embedding: EmbeddingName, gaus
         const t = network.forwardFrom('layer3', a, { training: false });
         e = embedding === 'pooled' ? t.pooled : t.embedding;
       }
-      return mahalanobisTarget(l2normalize(e), gaussian);
+      return gaussian.scoreTensor(e);
     },
   };
 }
@@ -37,7 +32,7 @@ export function densityCamModel(network: Network, embedding: EmbeddingName, gaus
 export async function localisationMaps(
   network: Network,
   embedding: EmbeddingName,
-  gaussian: Gaussian,
+  gaussian: GaussianDensity,
   x: tf.Tensor4D,
   batchSize: number,
 ): Promise<Float32Array[]> {

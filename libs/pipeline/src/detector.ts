@@ -3,10 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
-import { Network, readSafetensors, writeSafetensors } from '@ssad/models';
+import { GaussianDensity, Network, readSafetensors, writeSafetensors } from '@ssad/models';
 import { localisationMaps } from './cam.js';
 import { saveNetworkWeights } from './weights-file.js';
-import { scoreGaussian, type Gaussian } from './density.js';
 import { computeEmbeddings } from './embeddings.js';
 import type { EmbeddingName } from './options.js';
 import { imagesToTensor } from './tensors.js';
@@ -30,19 +29,21 @@ export interface DetectorInfo {
 export interface Detector {
   info: DetectorInfo;
   network: Network;
-  gaussian: Gaussian;
+  gaussian: GaussianDensity;
 }
 
 export function saveDetector(dir: string, d: Detector): void {
   fs.mkdirSync(dir, { recursive: true });
   saveNetworkWeights(path.join(dir, 'network.safetensors'), d.network);
-  const dim = d.gaussian.mean.length;
+  const g = d.gaussian.state;
   writeSafetensors(
     path.join(dir, 'gaussian.safetensors'),
     new Map([
-      ['mean', { shape: [dim], data: Float32Array.from(d.gaussian.mean) }],
-      ['precision', { shape: [dim, dim], data: Float32Array.from(d.gaussian.precision) }],
+      ['mean', { shape: [g.dim], data: g.mean }],
+      ['precision', { shape: [g.dim, g.dim], data: g.precision }],
+      ['covariance', { shape: [g.dim, g.dim], data: g.covariance }],
     ]),
+    { shrinkage: String(g.shrinkage), l2Normalize: String(g.l2Normalize) },
   );
   fs.writeFileSync(path.join(dir, 'detector.json'), JSON.stringify(d.info, null, 2) + '\n');
 }
@@ -62,12 +63,20 @@ export function loadDetector(dir: string): Detector {
     if (typeof info[k] !== 'number' || !Number.isFinite(info[k])) throw new Error(`${infoPath}: ${k} is missing or not a number`);
   const network = new Network();
   network.loadWeights(path.join(dir, 'network.safetensors'), { strict: true });
-  const g = readSafetensors(path.join(dir, 'gaussian.safetensors')).tensors;
-  const mean = g.get('mean');
-  const precision = g.get('precision');
-  if (!mean || !precision || precision.data.length !== mean.data.length ** 2)
-    throw new Error(`${path.join(dir, 'gaussian.safetensors')}: needs "mean" (d) and "precision" (d×d)`);
-  return { info, network, gaussian: { mean: Float64Array.from(mean.data as Float32Array), precision: Float64Array.from(precision.data as Float32Array), shrinkage: NaN } };
+  const gPath = path.join(dir, 'gaussian.safetensors');
+  const g = readSafetensors(gPath);
+  const [mean, precision, covariance] = ['mean', 'precision', 'covariance'].map((k) => g.tensors.get(k));
+  if (!mean || !precision || !covariance || !(mean.data instanceof Float64Array))
+    throw new Error(`${gPath}: needs float64 "mean", "precision" and "covariance"`);
+  const gaussian = GaussianDensity.fromState({
+    dim: mean.data.length,
+    mean: mean.data,
+    precision: Float64Array.from(precision.data as Float64Array),
+    covariance: Float64Array.from(covariance.data as Float64Array),
+    shrinkage: Number(g.metadata?.shrinkage),
+    l2Normalize: g.metadata?.l2Normalize !== 'false',
+  });
+  return { info, network, gaussian };
 }
 
 /** Image scores (squared Mahalanobis distance of the scored embedding) and raw GradCAM maps at image size. */
@@ -78,7 +87,7 @@ export async function scoreWithDetector(
   onBatch?: (done: number, total: number) => void,
 ): Promise<{ scores: Float64Array; maps: Float32Array[] }> {
   const emb = await computeEmbeddings(d.network, images, batchSize);
-  const scores = scoreGaussian(d.gaussian, emb.values[d.info.embedding], emb.dims[d.info.embedding]);
+  const scores = d.gaussian.score(emb.values[d.info.embedding]);
   const maps: Float32Array[] = [];
   for (let start = 0; start < images.length; start += batchSize) {
     const x = imagesToTensor(images.slice(start, start + batchSize));

@@ -2,11 +2,10 @@
 // evaluate (image and pixel metrics) → write the detector, figures, metrics.json and report.html.
 import fs from 'node:fs';
 import path from 'node:path';
-import { initBackend, Network } from '@ssad/models';
+import { GaussianDensity, initBackend, Network } from '@ssad/models';
 import { pixelMetrics } from '@ssad/metrics';
 import { prepareDataset } from './bench-setup.js';
 import { loadCategory, type LoadedCategory } from './dataset.js';
-import { fitGaussian, scoreGaussian, type Gaussian } from './density.js';
 import { saveDetector, scoreWithDetector, loadDetector, type Detector } from './detector.js';
 import { computeEmbeddings, type EmbeddingSet } from './embeddings.js';
 import type { OnEvent } from './events.js';
@@ -112,13 +111,13 @@ async function evaluateTrained(
   const valEmb = await computeEmbeddings(network, data.validation, batch);
   const testEmb = await computeEmbeddings(network, testImages, batch, count('embed'));
 
-  const gaussians = {} as Record<EmbeddingName, Gaussian>;
+  const gaussians = {} as Record<EmbeddingName, GaussianDensity>;
   const perEmbedding: Partial<Record<EmbeddingName, EmbeddingScores & { f1MaxThreshold: number; testScores: Float64Array; valScores: Float64Array }>> = {};
   for (const e of EMBEDDINGS) {
     const d = trainEmb.dims[e];
-    gaussians[e] = fitGaussian(trainEmb.values[e], d);
-    const valScores = scoreGaussian(gaussians[e], valEmb.values[e], d);
-    const testScores = scoreGaussian(gaussians[e], testEmb.values[e], d);
+    gaussians[e] = GaussianDensity.fit(trainEmb.values[e], d);
+    const valScores = gaussians[e].score(valEmb.values[e]);
+    const testScores = gaussians[e].score(testEmb.values[e]);
     perEmbedding[e] = { ...evaluateImageScores(testScores, labels, valScores, o.thresholdQuantile), testScores, valScores };
   }
   timer.lap('density');
