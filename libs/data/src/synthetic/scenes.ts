@@ -64,7 +64,8 @@ export function disc(rng: Rng, size: number): Scene {
   const inner = radius * rng.uniform(0.28, 0.33);
   const light = rng.uniform(0, 2 * Math.PI);
   const ringPhase = rng.uniform(0, 2 * Math.PI);
-  const ringPeriod = (3 * size) / 256;
+  // Never finer than 3 px, or small renders alias into moiré.
+  const ringPeriod = Math.max(3, (3 * size) / 256);
   const metal = jitter(rng, [0.74, 0.72, 0.69], 0.02);
   const bg = jitter(rng, [0.3, 0.34, 0.4], 0.02);
   const lx = Math.cos(light);
