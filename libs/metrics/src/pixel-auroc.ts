@@ -1,26 +1,25 @@
 import { resolveImages, type AnomalyMaps, type GroundTruthMasks } from './images.js';
-import { sortPixels, type SortedPixels } from './internal/sorted-pixels.js';
-import { auproOfSorted, checkFprLimit, type AuproOptions } from './pro.js';
+import { groupDefects, slotNormals, type DefectGroups, type NormalSlots } from './internal/pixels.js';
+import { auproOfSlots, checkFprLimit, requireRegionsAndNormals, type AuproOptions } from './pro.js';
 
-export function pixelAurocOfSorted(s: SortedPixels): number {
-  if (s.defectKeys.length === 0) throw new RangeError('masks has no defect pixel in any image; pixelAuroc needs both classes');
-  if (s.normal === 0) throw new RangeError('masks has no normal (0) pixel in any image; pixelAuroc needs both classes');
-  const { normalKeys, defectKeys } = s;
-  // Twice the trapezoidal area in integer counts: exact below 2^53, divided once at the end.
+function requireBoth(g: DefectGroups): void {
+  if (g.defect === 0) throw new RangeError('masks has no defect pixel in any image; pixelAuroc needs both classes');
+  if (g.normal === 0) throw new RangeError('masks has no normal (0) pixel in any image; pixelAuroc needs both classes');
+}
+
+function pixelAurocOfSlots(g: DefectGroups, slots: NormalSlots): number {
+  const { count } = g;
+  const { equal, between } = slots;
+  // Twice the trapezoidal area in integer counts (exact below 2^53), from the highest score down; divided once.
+  // Normals above every defect score (between[last]) add width at height 0, hence nothing.
   let twiceArea = 0;
-  let i = normalKeys.length - 1;
-  let j = defectKeys.length - 1;
   let tp = 0;
-  let fp = 0;
-  while (i >= 0 || j >= 0) {
-    const key = Math.max(i >= 0 ? normalKeys[i] : -1, j >= 0 ? defectKeys[j] : -1);
+  for (let j = count.length - 1; j >= 0; j--) {
     const tpPrev = tp;
-    const fpPrev = fp;
-    for (; i >= 0 && normalKeys[i] === key; i--) fp++;
-    for (; j >= 0 && defectKeys[j] === key; j--) tp++;
-    twiceArea += (fp - fpPrev) * (tp + tpPrev);
+    tp += count[j];
+    twiceArea += equal[j] * (tp + tpPrev) + between[j] * 2 * tp;
   }
-  return twiceArea / (2 * defectKeys.length * s.normal);
+  return twiceArea / (2 * g.defect * g.normal);
 }
 
 /**
@@ -28,7 +27,10 @@ export function pixelAurocOfSorted(s: SortedPixels): number {
  * Image sizes are not needed, only equal lengths of each map and its mask.
  */
 export function pixelAuroc(maps: AnomalyMaps, masks: GroundTruthMasks): number {
-  return pixelAurocOfSorted(sortPixels(resolveImages(maps, masks, {}, false), false));
+  const images = resolveImages(maps, masks, {}, false);
+  const g = groupDefects(images, false);
+  requireBoth(g);
+  return pixelAurocOfSlots(g, slotNormals(images, g.keys));
 }
 
 export interface PixelMetrics {
@@ -36,9 +38,13 @@ export interface PixelMetrics {
   aupro: number;
 }
 
-/** Pixel AUROC and AU-PRO from a single sort of the pixels (cheaper than calling both). */
+/** Pixel AUROC and AU-PRO from one pass over the pixels (cheaper than calling both). */
 export function pixelMetrics(maps: AnomalyMaps, masks: GroundTruthMasks, options: AuproOptions = {}): PixelMetrics {
   const limit = checkFprLimit(options);
-  const s = sortPixels(resolveImages(maps, masks, options, true), true);
-  return { pixelAuroc: pixelAurocOfSorted(s), aupro: auproOfSorted(s, limit) };
+  const images = resolveImages(maps, masks, options, true);
+  const g = groupDefects(images, true);
+  requireBoth(g);
+  requireRegionsAndNormals(g, 'aupro');
+  const slots = slotNormals(images, g.keys);
+  return { pixelAuroc: pixelAurocOfSlots(g, slots), aupro: auproOfSlots(g, slots, limit) };
 }

@@ -121,6 +121,32 @@ describe('aupro / proCurve', () => {
     expect(curve.regions).toBe(1);
   });
 
+  it.each([0.001, 0.05, 0.3, 0.75, 1])(
+    'equals the official trapezoid over every point of proCurve (limit %f; aupro skips flat runs)',
+    (limit) => {
+      const rand = lcg(11);
+      const count = 3;
+      const size = 48;
+      const data = Float32Array.from({ length: count * size * size }, () => Math.round(rand() * rand() * 3000) / 1000 - 0.5);
+      const mask = Uint8Array.from({ length: data.length }, (_, i) => ((i % size) - 20) ** 2 + (((i / size) | 0) % size - 30) ** 2 < 40 ? 1 : 0);
+      for (let i = 0; i < data.length; i++) if (mask[i]) data[i] += 0.5;
+      const maps = { data, count, height: size, width: size };
+      const masks = { data: mask, count, height: size, width: size };
+      const { fpr: x, pro: y } = proCurve(maps, masks);
+      let correction = 0;
+      if (!x.includes(limit)) {
+        const ins = x.findIndex((v) => v > limit);
+        const yi = y[ins - 1] + ((y[ins] - y[ins - 1]) * (limit - x[ins - 1])) / (x[ins] - x[ins - 1]);
+        correction = 0.5 * (yi + y[ins - 1]) * (limit - x[ins - 1]);
+      }
+      let area = 0;
+      for (let i = 1; i < x.length && x[i] <= limit; i++) area += 0.5 * (y[i] + y[i - 1]) * (x[i] - x[i - 1]);
+      const expected = (area + correction) / limit;
+      expect(aupro(maps, masks, { fprLimit: limit })).toBeCloseTo(expected, 13);
+      expect(pixelMetrics(maps, masks, { fprLimit: limit }).aupro).toBe(aupro(maps, masks, { fprLimit: limit }));
+    },
+  );
+
   it('reads mask value 255 as 1', () => {
     const { maps, masks } = randomImages(7, 50);
     const as255 = masks.map((m) => ({ ...m, data: m.data.map((v) => (v ? 255 : 0)) }));

@@ -1,7 +1,7 @@
 import { resolveImages, type AnomalyMaps, type GroundTruthMasks, type SizeOptions } from './images.js';
 import { CappedTrapezoid } from './internal/capped-trapezoid.js';
 import { float32FromKey } from './internal/keys.js';
-import { sortPixels, type SortedPixels } from './internal/sorted-pixels.js';
+import { groupDefects, slotNormals, sortedNormalKeys, type DefectGroups, type NormalSlots } from './internal/pixels.js';
 
 /** Per-region-overlap curve: FPR ascending from 0 to 1, PRO alongside, and the score threshold of each point. */
 export interface ProCurve {
@@ -25,61 +25,87 @@ export function checkFprLimit(options: AuproOptions): number {
   return limit;
 }
 
-function requireRegionsAndNormals(s: SortedPixels, metric: string): void {
-  if (s.regions === 0) throw new RangeError(`masks has no defect pixel in any image; ${metric} needs at least one region`);
-  if (s.normal === 0) throw new RangeError(`masks has no normal (0) pixel in any image; ${metric} needs some`);
+export function requireRegionsAndNormals(g: DefectGroups, metric: string): void {
+  if (g.regions === 0) throw new RangeError(`masks has no defect pixel in any image; ${metric} needs at least one region`);
+  if (g.normal === 0) throw new RangeError(`masks has no normal (0) pixel in any image; ${metric} needs some`);
 }
 
-/**
- * Walks the PRO curve of the official MVTec AD code (pro_curve_util.py): one point per distinct score, from the
- * highest down, FPR over all normal pixels of all images (rounded to float32 as there), PRO the mean over all
- * regions of each region's flagged fraction (clipped to 1), framed by (0, 0) and (1, 1).
- * `visit` returns false to stop early.
- */
-function walkPro(s: SortedPixels, visit: (fpr: number, pro: number, threshold: number) => boolean): void {
-  const { normalKeys, defectKeys, inverseRegionSize, normal, regions } = s;
-  const region = s.defectRegion as Uint32Array;
+// The PRO curve of the official MVTec AD code (pro_curve_util.py): from the highest score down, one point per
+// distinct score; FPR over all normal pixels of all images, rounded to float32 as there; PRO the mean over all
+// regions of each region's flagged fraction, clipped to 1; framed by (0, 0) and (1, 1).
+type Visit = (fpr: number, pro: number, threshold: number) => boolean;
+
+/** Every point of the curve, from the normal pixels sorted; `visit` returns false to stop. */
+function walkSorted(g: DefectGroups, normalKeys: Uint32Array, visit: Visit): void {
+  const { keys, overlap, normal, regions } = g;
   if (!visit(0, 0, Infinity)) return;
   let i = normalKeys.length - 1;
-  let j = defectKeys.length - 1;
+  let j = keys.length - 1;
   let fp = 0;
-  let overlap = 0;
+  let covered = 0;
   while (i >= 0 || j >= 0) {
     // The next threshold is the larger of the two sides' next keys (-1 marks an exhausted side).
-    const key = Math.max(i >= 0 ? normalKeys[i] : -1, j >= 0 ? defectKeys[j] : -1);
+    const key = Math.max(i >= 0 ? normalKeys[i] : -1, j >= 0 ? keys[j] : -1);
     for (; i >= 0 && normalKeys[i] === key; i--) fp++;
-    for (; j >= 0 && defectKeys[j] === key; j--) overlap += inverseRegionSize[region[j]];
-    if (!visit(Math.fround(fp / normal), Math.min(overlap / regions, 1), float32FromKey(key))) return;
+    if (j >= 0 && keys[j] === key) covered += overlap[j--];
+    if (!visit(Math.fround(fp / normal), Math.min(covered / regions, 1), float32FromKey(key))) return;
   }
   visit(1, 1, -Infinity);
 }
 
-/** The PRO curve (see AU-PRO); the whole curve is materialised, one point per distinct score. */
+/**
+ * The same curve from normal-pixel slots: the points inside a flat stretch between two defect scores are skipped
+ * (they add nothing to the area: the trapezoids of a flat run sum to its width times its height, and the cut at the
+ * FPR limit interpolates a flat run flatly). Thresholds are not known here and are given as NaN.
+ */
+function walkSlots(g: DefectGroups, slots: NormalSlots, visit: Visit): void {
+  const { overlap, normal, regions } = g;
+  const { equal, between } = slots;
+  const m = g.keys.length;
+  if (!visit(0, 0, Infinity)) return;
+  let fp = between[m];
+  let covered = 0;
+  if (fp > 0 && !visit(Math.fround(fp / normal), 0, NaN)) return;
+  for (let j = m - 1; j >= 0; j--) {
+    fp += equal[j];
+    covered += overlap[j];
+    const pro = Math.min(covered / regions, 1);
+    if (!visit(Math.fround(fp / normal), pro, NaN)) return;
+    if (between[j] === 0) continue;
+    fp += between[j];
+    if (!visit(Math.fround(fp / normal), pro, NaN)) return;
+  }
+  visit(1, 1, -Infinity);
+}
+
+/** The PRO curve (see AU-PRO) with every distinct score as a point; it materialises one point per distinct score. */
 export function proCurve(maps: AnomalyMaps, masks: GroundTruthMasks, options: SizeOptions = {}): ProCurve {
-  const s = sortPixels(resolveImages(maps, masks, options, true), true);
-  requireRegionsAndNormals(s, 'proCurve');
-  let distinct = 0;
-  walkPro(s, () => {
-    distinct++;
+  const images = resolveImages(maps, masks, options, true);
+  const g = groupDefects(images, true);
+  requireRegionsAndNormals(g, 'proCurve');
+  const normalKeys = sortedNormalKeys(images, g.normal);
+  let points = 0;
+  walkSorted(g, normalKeys, () => {
+    points++;
     return true;
   });
-  const fpr = new Float64Array(distinct);
-  const pro = new Float64Array(distinct);
-  const thresholds = new Float64Array(distinct);
+  const fpr = new Float64Array(points);
+  const pro = new Float64Array(points);
+  const thresholds = new Float64Array(points);
   let i = 0;
-  walkPro(s, (x, y, t) => {
+  walkSorted(g, normalKeys, (x, y, t) => {
     fpr[i] = x;
     pro[i] = y;
     thresholds[i++] = t;
     return true;
   });
-  return { fpr, pro, thresholds, regions: s.regions };
+  return { fpr, pro, thresholds, regions: g.regions };
 }
 
-export function auproOfSorted(s: SortedPixels, fprLimit: number): number {
-  requireRegionsAndNormals(s, 'aupro');
+export function auproOfSlots(g: DefectGroups, slots: NormalSlots, fprLimit: number): number {
+  requireRegionsAndNormals(g, 'aupro');
   const area = new CappedTrapezoid(fprLimit);
-  walkPro(s, (x, y) => area.add(x, y));
+  walkSlots(g, slots, (x, y) => area.add(x, y));
   return area.area / fprLimit;
 }
 
@@ -90,5 +116,8 @@ export function auproOfSorted(s: SortedPixels, fprLimit: number): number {
  */
 export function aupro(maps: AnomalyMaps, masks: GroundTruthMasks, options: AuproOptions = {}): number {
   const limit = checkFprLimit(options);
-  return auproOfSorted(sortPixels(resolveImages(maps, masks, options, true), true, limit), limit);
+  const images = resolveImages(maps, masks, options, true);
+  const g = groupDefects(images, true);
+  requireRegionsAndNormals(g, 'aupro');
+  return auproOfSlots(g, slotNormals(images, g.keys), limit);
 }
