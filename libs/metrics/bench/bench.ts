@@ -88,7 +88,7 @@ const RUNS = 5;
 console.log(`median of ${RUNS} runs after a warm-up`);
 time('aupro (fprLimit 0.3)', RUNS, () => aupro(maps, masks));
 time('pixelAuroc', RUNS, () => pixelAuroc(maps, masks));
-time('pixelMetrics (pixel AUROC + AU-PRO, one sort)', RUNS, () => pixelMetrics(maps, masks).aupro);
+time('pixelMetrics (pixel AUROC + AU-PRO, one pass)', RUNS, () => pixelMetrics(maps, masks).aupro);
 time('proCurve (points; whole curve materialised)', RUNS, () => proCurve(maps, masks).fpr.length);
 time('imageScores (max)', RUNS, () => imageScores(maps)[1]);
 time('imageScores (topk-mean, k=100)', RUNS, () => imageScores(maps, { reduce: 'topk-mean', k: 100 })[1]);
