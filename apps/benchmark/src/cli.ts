@@ -36,7 +36,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const dataset = await prepareDataset(overrides, outDir, { onEvent: (e) => r.handle(e) });
+    const dataset = await prepareDataset(overrides, { onEvent: (e) => r.handle(e) });
     r.line(
       dataset.synthetic
         ? `ssad benchmark on the SYNTHETIC dataset (no --data given): ${dataset.root}`

@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { ensureSyntheticDataset } from '@ssad/data';
 import { initBackend } from '@ssad/models';
 import type { OnEvent } from './events.js';
-import type { ExperimentOptions } from './options.js';
+import { PRESETS, type ExperimentOptions } from './options.js';
 import type { SweepHeader } from './results.js';
 
 export const PIPELINE_VERSION = '0.1.0';
@@ -24,7 +25,6 @@ export function syntheticCacheDir(imageSize: number): string {
 
 export async function prepareDataset(
   o: Partial<ExperimentOptions>,
-  _outDir: string,
   hooks: { onEvent?: OnEvent } = {},
 ): Promise<DatasetChoice> {
   if (o.dataRoot !== undefined) {
@@ -32,8 +32,14 @@ export async function prepareDataset(
       throw new Error(`--data ${o.dataRoot}: not a directory`);
     return { root: path.resolve(o.dataRoot), synthetic: false };
   }
-  hooks.onEvent?.({ kind: 'phase', phase: 'data', message: 'no dataset root: using the synthetic dataset' });
-  throw new Error('the synthetic dataset generator is not available yet in @ssad/data; pass --data <root>');
+  const size = o.imageSize ?? PRESETS[o.preset ?? 'paper'].imageSize;
+  const root = syntheticCacheDir(size);
+  hooks.onEvent?.({ kind: 'phase', phase: 'data', message: `no dataset root: the synthetic dataset (${size} px) in ${root}` });
+  await ensureSyntheticDataset(root, {
+    size,
+    onProgress: (done, total) => hooks.onEvent?.({ kind: 'count', phase: 'generate', done, total }),
+  });
+  return { root, synthetic: true };
 }
 
 export async function benchmarkHeader(dataset: DatasetChoice, preset: string, overrides: Partial<ExperimentOptions>): Promise<SweepHeader> {

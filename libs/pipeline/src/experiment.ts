@@ -44,7 +44,7 @@ export async function runExperiment(options: ExperimentOptions, hooks: RunHooks 
   const backend = await initBackend();
   let o = options;
   if (o.dataRoot === undefined) {
-    const ds = await prepareDataset(o, o.outDir, hooks);
+    const ds = await prepareDataset(o, hooks);
     o = { ...o, dataRoot: ds.root };
   }
   const dataRoot = o.dataRoot!;
