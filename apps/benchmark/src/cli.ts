@@ -2,7 +2,7 @@
 import path from 'node:path';
 import {
   EXPERIMENT_ARGS, ProgressRenderer, UsageError, benchmarkHeader, experimentOverrides, formatDuration, formatHelp, listCategories,
-  parseArgs, prepareDataset, resolveOptions, runExperiment, runSweep, type ArgSpec,
+  parseArgs, prepareDataset, PRESETS, resolveOptions, runExperiment, runSweep, syntheticCacheDir, type ArgSpec,
 } from '@ssad/pipeline';
 
 export interface Io {
@@ -36,12 +36,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const dataset = await prepareDataset(overrides, { onEvent: (e) => r.handle(e) });
     r.line(
-      dataset.synthetic
-        ? `ssad benchmark on the SYNTHETIC dataset (no --data given): ${dataset.root}`
-        : `ssad benchmark on ${dataset.root}`,
+      overrides.dataRoot === undefined
+        ? `ssad benchmark on the SYNTHETIC dataset (no --data given): ${syntheticCacheDir(overrides.imageSize ?? PRESETS[preset].imageSize)}`
+        : `ssad benchmark on ${path.resolve(overrides.dataRoot)}`,
     );
+    const dataset = await prepareDataset(overrides, { onEvent: (e) => r.handle(e) });
     const found = listCategories(dataset.root);
     const categories = (options.categories as string[] | undefined) ?? found;
     if (categories.length === 0) throw new UsageError(`no category folders under ${dataset.root}`);
