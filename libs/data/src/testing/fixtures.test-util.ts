@@ -5,8 +5,16 @@ import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
 import { writeMaskPng, writePng } from '../encode.js';
 
+const made: string[] = [];
+// Registered at import time, so it runs after every test of the importing spec file.
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(tag: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `ssad-data-${tag}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ssad-data-${tag}-`));
+  made.push(dir);
+  return dir;
 }
 
 export function solid(width: number, height: number, value: number, channels: 1 | 3 = 3): PixelImage {
