@@ -20,7 +20,7 @@ maybe('GaussianDensity vs scikit-learn LedoitWolf (gde fixture)', () => {
   for (const l2Normalize of [false, true]) {
     it(`matches shrinkage to 1e-6, location and distances to 1e-4 relative (l2Normalize ${l2Normalize})`, () => {
       const dim = expected.dim;
-      const density = GaussianDensity.fit(f32(path.join(gde, expected.train.file)), dim, { l2Normalize });
+      const density = GaussianDensity.estimate(f32(path.join(gde, expected.train.file)), dim, { l2Normalize });
       expect(Math.abs(density.state.shrinkage - expected.shrinkage)).toBeLessThan(1e-6);
       expect(Math.max(...expected.location.map((v: number, i: number) => Math.abs(v - density.state.mean[i])))).toBeLessThan(1e-6);
       const got = density.score(f32(path.join(gde, expected.test.file)));
@@ -33,7 +33,7 @@ maybe('GaussianDensity vs scikit-learn LedoitWolf (gde fixture)', () => {
   it('scoreTensor agrees with score and is differentiable', async () => {
     await initBackend();
     const dim = expected.dim;
-    const density = GaussianDensity.fit(f32(path.join(gde, expected.train.file)), dim);
+    const density = GaussianDensity.estimate(f32(path.join(gde, expected.train.file)), dim);
     const test = f32(path.join(gde, expected.test.file));
     const want = density.score(test);
     const x = tf.tensor2d(test, [test.length / dim, dim]);
@@ -48,12 +48,12 @@ maybe('GaussianDensity vs scikit-learn LedoitWolf (gde fixture)', () => {
 
 describe('GaussianDensity input checks', () => {
   it('rejects ragged input and too few rows, naming the argument', () => {
-    expect(() => GaussianDensity.fit(new Float32Array(7), 2)).toThrow(/length 7 is not a positive multiple of dim 2/);
-    expect(() => GaussianDensity.fit(new Float32Array(2), 2)).toThrow(/at least 2 embeddings/);
+    expect(() => GaussianDensity.estimate(new Float32Array(7), 2)).toThrow(/length 7 is not a positive multiple of dim 2/);
+    expect(() => GaussianDensity.estimate(new Float32Array(2), 2)).toThrow(/at least 2 embeddings/);
   });
   it('a far-away point scores higher than the training points', () => {
     const x = new Float64Array([1, 0, 0.9, 0.1, 0.8, 0.3, 0.95, -0.1, 0.85, 0.2]);
-    const d = GaussianDensity.fit(x, 2);
+    const d = GaussianDensity.estimate(x, 2);
     const s = d.score(new Float64Array([0.9, 0.1, -1, 0]));
     expect(s[1]).toBeGreaterThan(10 * s[0]);
   });

@@ -117,9 +117,9 @@ export class GaussianDensity {
   }
 
   /** Fits on `embeddings`, row-major n × dim. */
-  static fit(embeddings: Float32Array | Float64Array, dim: number, options: GaussianDensityOptions = {}): GaussianDensity {
-    const n = checkRows(embeddings, dim, 'fit');
-    if (n < 2) throw new Error(`GaussianDensity.fit: need at least 2 embeddings (got ${n})`);
+  static estimate(embeddings: Float32Array | Float64Array, dim: number, options: GaussianDensityOptions = {}): GaussianDensity {
+    const n = checkRows(embeddings, dim, 'estimate');
+    if (n < 2) throw new Error(`GaussianDensity.estimate: need at least 2 embeddings (got ${n})`);
     const l2Normalize = options.l2Normalize ?? true;
     const x = normalizedRows(embeddings, dim, l2Normalize);
     const mean = new Float64Array(dim);

@@ -1,5 +1,6 @@
 export { initBackend, backendChoice, type BackendChoice, type BackendName, type InitBackendOptions } from './backend.js';
 export {
+  arrayKind,
   parseSafetensors,
   readSafetensors,
   serializeSafetensors,
@@ -27,3 +28,17 @@ export {
   type TailOutputs,
 } from './network.js';
 export { GaussianDensity, type GaussianDensityOptions, type GaussianDensityState } from './density.js';
+export { Sgd, type SgdOptions } from './sgd.js';
+export { TrainStep, type Batch, type StepResult, type TrainStepOptions } from './step.js';
+export {
+  train,
+  defaultSamplesPerEpoch,
+  REFERENCE_STAGES,
+  type EpochInfo,
+  type StageConfig,
+  type StepProgress,
+  type TrainOptions,
+  type TrainResult,
+} from './trainer.js';
+export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FILE, CHECKPOINT_FORMAT, type CheckpointPosition } from './checkpoint.js';
+export { batchNormTrain } from './batchnorm.js';

@@ -6,6 +6,7 @@ import type { BlockDef, ConvBn, Stage } from './architecture.js';
 import { CLASSIFIER, STAGES, STEM, backboneSpecs, headBn, headLinear, headSpecs, initialValues, resnet18Blocks } from './architecture.js';
 import type { LoadReport } from './params.js';
 import { ParamStore } from './params.js';
+import { batchNormTrain } from './batchnorm.js';
 import type { NamedTensor, SafetensorsFile } from './safetensors.js';
 
 export const BN_EPS = 1e-5;
@@ -97,6 +98,8 @@ export class Network {
   private readonly blocks: BlockDef[][] = resnet18Blocks();
   /** Modules (conv/bn/linear names) kept fixed: their BatchNorms stay in inference mode even when training. */
   private frozen = new Set<string>();
+  /** Parameter names whose values came from a weights file (what a 'pretrained' freeze keeps fixed). */
+  readonly pretrained = new Set<string>();
   private foldCache = new Map<string, Folded>();
   private foldVersion = -1;
 
@@ -112,7 +115,9 @@ export class Network {
 
   /** Loads torchvision-named weights (torch layout); see ParamStore.load for strict / non-strict. */
   loadWeights(source: SafetensorsFile | Map<string, NamedTensor> | string, options: { strict?: boolean; origin?: string } = {}): LoadReport {
-    return this.params.load(source, options);
+    const report = this.params.load(source, options);
+    for (const name of report.loaded) this.pretrained.add(name);
+    return report;
   }
 
   /** Backbone parameter names (conv1 … layer4). */
@@ -236,13 +241,12 @@ export class Network {
   private batchNorm(ctx: Ctx, x: tf.Tensor, bn: string): tf.Tensor {
     const p = (k: string) => this.params.get(`${bn}.${k}`) as tf.Tensor1D;
     if (!this.bnTraining(ctx, bn)) return tf.batchNorm(x, p('running_mean'), p('running_var'), p('bias'), p('weight'), BN_EPS);
-    const axes = x.rank === 4 ? [0, 1, 2] : [0];
-    const { mean, variance } = tf.moments(x, axes);
+    const { y, mean, variance } = batchNormTrain(x, p('weight'), p('bias'), BN_EPS);
     if (ctx.stats) {
-      const count = axes.reduce((a, ax) => a * x.shape[ax], 1);
-      ctx.stats.push({ bn, mean: tf.keep(mean as tf.Tensor1D), variance: tf.keep(variance as tf.Tensor1D), count });
-    }
-    return tf.batchNorm(x, mean, variance, p('bias'), p('weight'), BN_EPS);
+      const count = x.size / x.shape[x.rank - 1];
+      ctx.stats.push({ bn, mean, variance, count });
+    } else tf.dispose([mean, variance]);
+    return y;
   }
 
   /** BatchNorm(running stats) folded into the preceding conv / Dense: W·s and (b − mean)·s + beta, s = γ/√(var+ε). */

@@ -2,7 +2,7 @@
 // linear [in, out]) so the forward pass needs no transposes; torch layout only at the file boundary.
 import * as tf from '@tensorflow/tfjs';
 import type { NamedTensor, SafetensorsFile } from './safetensors.js';
-import { readSafetensors } from './safetensors.js';
+import { arrayKind, readSafetensors } from './safetensors.js';
 
 /** How a tensor is laid out in torch vs tfjs. */
 export type ParamKind = 'conv' | 'linear' | 'vector';
@@ -117,7 +117,7 @@ export class ParamStore {
     for (const [name, spec] of this.specs) {
       const t = tensors.get(name);
       if (!t) report.missing.push(name);
-      else if (!sameShape(t.shape, torchShape(spec)) || !(t.data instanceof Float32Array || t.data instanceof Float64Array))
+      else if (!sameShape(t.shape, torchShape(spec)) || !['Float32Array', 'Float64Array'].includes(arrayKind(t.data)))
         report.mismatched.push(`${name} (file ${t.dtype}${JSON.stringify(t.shape)}, model F32${JSON.stringify(torchShape(spec))})`);
       else toLoad.push([spec, t]);
     }
@@ -129,7 +129,7 @@ export class ParamStore {
       throw new Error(`${origin}: does not match the model (strict load; pass strict: false to load what matches). ${parts.join('; ')}`);
     }
     for (const [spec, t] of toLoad) {
-      const v = fromTorch(spec, t.data instanceof Float32Array ? t.data : Float32Array.from(t.data));
+      const v = fromTorch(spec, arrayKind(t.data) === 'Float32Array' ? (t.data as Float32Array) : Float32Array.from(t.data));
       tf.tidy(() => this.get(spec.name).assign(tf.tensor(v, spec.shape, 'float32')));
       report.loaded.push(spec.name);
     }

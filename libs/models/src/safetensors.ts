@@ -73,6 +73,16 @@ function decode(dtype: SafetensorsDtype, bytes: Uint8Array, count: number, name:
   }
 }
 
+/**
+ * The typed-array class name. `instanceof` fails across realms (tfjs arrays made in another vm context, e.g. jest),
+ * the internal tag does not.
+ */
+export function arrayKind(a: unknown): string {
+  return Object.prototype.toString.call(a).slice(8, -1);
+}
+
+const DTYPE_OF: Record<string, SafetensorsDtype | undefined> = { Float32Array: 'F32', Float64Array: 'F64', Int32Array: 'I32', Uint8Array: 'U8' };
+
 /** Parses a safetensors buffer; `source` names the file in errors. */
 export function parseSafetensors(buf: Uint8Array, source = 'safetensors buffer'): SafetensorsFile {
   if (buf.byteLength < 8) throw new Error(`${source}: too short for a safetensors file (${buf.byteLength} bytes)`);
@@ -123,7 +133,8 @@ export function serializeSafetensors(tensors: TensorMap, metadata?: Record<strin
     const t = tensors.get(name)!;
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length) throw new Error(`serializeSafetensors: tensor "${name}" has shape ${JSON.stringify(t.shape)} but ${t.data.length} values`);
-    const dtype = t.data instanceof Float32Array ? 'F32' : t.data instanceof Float64Array ? 'F64' : t.data instanceof Int32Array ? 'I32' : 'U8';
+    const dtype = DTYPE_OF[arrayKind(t.data)];
+    if (!dtype) throw new Error(`serializeSafetensors: tensor "${name}" is a ${arrayKind(t.data)}; expected Float32Array, Float64Array, Int32Array or Uint8Array`);
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }
