@@ -42,3 +42,13 @@ export {
 } from './trainer.js';
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FILE, CHECKPOINT_FORMAT, type CheckpointPosition } from './checkpoint.js';
 export { batchNormTrain } from './batchnorm.js';
+export {
+  Detector,
+  DETECTOR_FILES,
+  DETECTOR_FORMAT,
+  DETECTOR_FORMAT_VERSION,
+  imagesToTensor,
+  quantile,
+  type DetectorOptions,
+  type EmbeddingKind,
+} from './detector.js';

@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import type { PixelImage } from '@ssad/augment';
+import { initBackend } from './backend.js';
+import { Detector, quantile } from './detector.js';
+import { Network } from './network.js';
+
+const shared = path.resolve(__dirname, '../../../../shared');
+const bottle = path.join(shared, 'data/mvtec_ad_256/bottle');
+const maybe = fs.existsSync(bottle) ? describe : describe.skip;
+if (!fs.existsSync(bottle)) console.warn(`detector.spec: skipped, ${bottle} is absent`);
+
+async function load(dir: string, n: number, size = 64): Promise<PixelImage[]> {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.png')).sort().slice(0, n);
+  return Promise.all(
+    files.map(async (f) => {
+      const img = await loadImage(fs.readFileSync(path.join(dir, f)));
+      const canvas = createCanvas(size, size);
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(img, 0, 0, size, size);
+      return { width: size, height: size, channels: 4 as const, data: new Uint8Array(ctx.getImageData(0, 0, size, size).data) };
+    }),
+  );
+}
+
+it('quantile interpolates like numpy', () => {
+  expect(quantile(new Float64Array([3, 1, 2, 4]), 0.5)).toBe(2.5);
+  expect(quantile(new Float64Array([3, 1, 2, 4]), 1)).toBe(4);
+  expect(() => quantile(new Float64Array([1]), 1.5)).toThrow(/q must be in \[0, 1\]/);
+});
+
+maybe('Detector on real bottle images', () => {
+  let train: PixelImage[];
+  let val: PixelImage[];
+  let test: PixelImage[];
+  let dir: string;
+  beforeAll(async () => {
+    await initBackend();
+    train = await load(path.join(bottle, 'train/good'), 12);
+    val = await load(path.join(bottle, 'test/good'), 4);
+    test = [...(await load(path.join(bottle, 'test/broken_large'), 3)), ...val.slice(0, 2)];
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'det-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('save → load gives identical scores, threshold and embedding choice', () => {
+    const det = Detector.create(new Network({ headWidths: [32, 16] }), train, val, { embedding: 'embedding', imageSize: 64, thresholdQuantile: 1 });
+    const scores = det.score(test);
+    expect(scores).toHaveLength(5);
+    expect(det.embed(test.slice(0, 1)).dim).toBe(16);
+    const valScores = det.score(val);
+    expect(det.threshold).toBeCloseTo(Math.max(...valScores), 6);
+    det.save(dir);
+    const back = Detector.load(dir);
+    expect(back.embedding).toBe('embedding');
+    expect(back.threshold).toBe(det.threshold);
+    expect(Array.from(back.score(test))).toEqual(Array.from(scores));
+    expect(back.predict(test).anomalous).toEqual(det.predict(test).anomalous);
+    det.dispose();
+    back.dispose();
+  });
+
+  it('damaged or foreign directories fail with errors naming the file', () => {
+    const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'det-bad-'));
+    expect(() => Detector.load(bad)).toThrow(/detector\.json: missing/);
+    for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(bad, f));
+    const manifest = JSON.parse(fs.readFileSync(path.join(bad, 'detector.json'), 'utf8'));
+    fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, formatVersion: 2 }));
+    expect(() => Detector.load(bad)).toThrow(/detector\.json: formatVersion 2 is not supported \(this @ssad\/models reads 1\)/);
+    fs.writeFileSync(path.join(bad, 'detector.json'), '{"format": "ssad-det');
+    expect(() => Detector.load(bad)).toThrow(/detector\.json: not valid JSON/);
+    fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify(manifest));
+    fs.truncateSync(path.join(bad, 'weights.safetensors'), 50000);
+    expect(() => Detector.load(bad)).toThrow(/weights\.safetensors: .*data_offsets/);
+    fs.rmSync(path.join(bad, 'density.safetensors'));
+    expect(() => Detector.load(bad)).toThrow(/density\.safetensors: cannot read/);
+    fs.rmSync(bad, { recursive: true });
+  });
+});

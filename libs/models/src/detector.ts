@@ -1,0 +1,212 @@
+// A Detector = preprocessing + network + Gaussian density on one embedding + decision threshold, with a
+// versioned directory format:
+//   detector.json        { format: "ssad-detector", formatVersion: 1, network, imageSize, embedding, threshold, ... }
+//   weights.safetensors  network parameters, torchvision names, torch layout (F32)
+//   density.safetensors  mean [d], covariance [d, d], precision [d, d] (F64)
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { PixelImage } from '@ssad/augment';
+import { GaussianDensity } from './density.js';
+import { Network, type ResolvedNetworkOptions } from './network.js';
+import { readSafetensors, writeSafetensors } from './safetensors.js';
+
+export const DETECTOR_FORMAT = 'ssad-detector';
+export const DETECTOR_FORMAT_VERSION = 1;
+export const DETECTOR_FILES = { manifest: 'detector.json', weights: 'weights.safetensors', density: 'density.safetensors' } as const;
+
+/** Which network output the density scores: backbone `pooled` (512-d) or the head output `embedding`. */
+export type EmbeddingKind = 'pooled' | 'embedding';
+
+export interface DetectorOptions {
+  /** Default 'pooled' (the reference fits its density on the backbone features). */
+  embedding?: EmbeddingKind;
+  /** Images are resized (bilinear) to this size before the network. Default 256. */
+  imageSize?: number | { height: number; width: number };
+  /** Quantile of the validation normal scores used as the decision threshold; 1 = their maximum. Default 0.99. */
+  thresholdQuantile?: number;
+  /** Images per forward pass. Default 32. */
+  batchSize?: number;
+}
+
+interface Manifest {
+  format: string;
+  formatVersion: number;
+  network: ResolvedNetworkOptions;
+  imageSize: { height: number; width: number };
+  embedding: EmbeddingKind;
+  threshold: number;
+  thresholdQuantile: number;
+  density: { dim: number; l2Normalize: boolean; shrinkage: number };
+  files: typeof DETECTOR_FILES;
+}
+
+/** Linear-interpolated quantile (numpy's default) of `values`. */
+export function quantile(values: Float64Array, q: number): number {
+  if (!(q >= 0 && q <= 1)) throw new Error(`quantile: q must be in [0, 1] (got ${q})`);
+  if (values.length === 0) throw new Error('quantile: values must not be empty');
+  const s = Float64Array.from(values).sort();
+  const pos = q * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, s.length - 1);
+  return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+}
+
+function resolveSize(size: DetectorOptions['imageSize']): { height: number; width: number } {
+  const s = size === undefined ? { height: 256, width: 256 } : typeof size === 'number' ? { height: size, width: size } : size;
+  if (!Number.isInteger(s.height) || !Number.isInteger(s.width) || s.height < 32 || s.width < 32)
+    throw new Error(`DetectorOptions.imageSize must be integers ≥ 32 (got ${JSON.stringify(size)})`);
+  return { ...s };
+}
+
+/** PixelImages (1, 3 or 4 channels, any size) → NHWC float32 in [0, 1] at the given size. */
+export function imagesToTensor(images: PixelImage[], size: { height: number; width: number }): tf.Tensor4D {
+  return tf.tidy(() => {
+    const parts = images.map((img, i) => {
+      const { width, height, channels, data } = img;
+      if (![1, 3, 4].includes(channels) || data.length !== width * height * channels)
+        throw new Error(`images[${i}]: expected ${width}×${height}×${channels} pixels with channels 1, 3 or 4 (got ${data.length} values, channels ${channels})`);
+      let t: tf.Tensor3D = tf.div(tf.tensor3d(Float32Array.from(data), [height, width, channels]), 255);
+      if (channels === 1) t = tf.tile(t, [1, 1, 3]);
+      else if (channels === 4) t = tf.slice(t, [0, 0, 0], [height, width, 3]);
+      if (height !== size.height || width !== size.width) t = tf.image.resizeBilinear(t, [size.height, size.width], false, true);
+      return t;
+    });
+    return tf.stack(parts) as tf.Tensor4D;
+  });
+}
+
+export class Detector {
+  private constructor(
+    readonly network: Network,
+    readonly density: GaussianDensity,
+    readonly embedding: EmbeddingKind,
+    readonly imageSize: { height: number; width: number },
+    readonly threshold: number,
+    readonly thresholdQuantile: number,
+    private readonly batchSize: number,
+  ) {}
+
+  /**
+   * Fits the density on the embeddings of `train` (normal images) and sets the threshold at the quantile of the
+   * `validation` normal images' scores (of `train`'s when no validation images are given).
+   */
+  static create(network: Network, train: PixelImage[], validation: PixelImage[] = [], options: DetectorOptions = {}): Detector {
+    const embedding = options.embedding ?? 'pooled';
+    if (embedding !== 'pooled' && embedding !== 'embedding') throw new Error(`DetectorOptions.embedding must be "pooled" or "embedding" (got ${String(embedding)})`);
+    const q = options.thresholdQuantile ?? 0.99;
+    if (!(q >= 0 && q <= 1)) throw new Error(`DetectorOptions.thresholdQuantile must be in [0, 1] (got ${q})`);
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DetectorOptions.batchSize must be an integer ≥ 1 (got ${batchSize})`);
+    if (train.length < 2) throw new Error(`Detector.create: train needs at least 2 normal images (got ${train.length})`);
+    const size = resolveSize(options.imageSize);
+    const emb = embedRaw(network, train, size, embedding, batchSize);
+    const density = GaussianDensity.estimate(emb.data, emb.dim);
+    const scores = density.score(validation.length ? embedRaw(network, validation, size, embedding, batchSize).data : emb.data);
+    return new Detector(network, density, embedding, size, quantile(scores, q), q, batchSize);
+  }
+
+  /** Embeddings (row-major n × dim) of the configured kind. */
+  embed(images: PixelImage[]): { data: Float32Array; dim: number } {
+    return embedRaw(this.network, images, this.imageSize, this.embedding, this.batchSize);
+  }
+
+  /** Anomaly scores (squared Mahalanobis distances). */
+  score(images: PixelImage[]): Float64Array {
+    return this.density.score(this.embed(images).data);
+  }
+
+  /** Scores and decisions (1 = anomalous: score above the threshold). */
+  predict(images: PixelImage[]): { scores: Float64Array; anomalous: Uint8Array } {
+    const scores = this.score(images);
+    return { scores, anomalous: Uint8Array.from(scores, (s) => (s > this.threshold ? 1 : 0)) };
+  }
+
+  save(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true });
+    const { state } = this.density;
+    writeSafetensors(path.join(dir, DETECTOR_FILES.weights), this.network.params.toTorchState());
+    writeSafetensors(
+      path.join(dir, DETECTOR_FILES.density),
+      new Map([
+        ['mean', { shape: [state.dim], data: state.mean }],
+        ['covariance', { shape: [state.dim, state.dim], data: state.covariance }],
+        ['precision', { shape: [state.dim, state.dim], data: state.precision }],
+      ]),
+    );
+    const manifest: Manifest = {
+      format: DETECTOR_FORMAT,
+      formatVersion: DETECTOR_FORMAT_VERSION,
+      network: this.network.options,
+      imageSize: this.imageSize,
+      embedding: this.embedding,
+      threshold: this.threshold,
+      thresholdQuantile: this.thresholdQuantile,
+      density: { dim: state.dim, l2Normalize: state.l2Normalize, shrinkage: state.shrinkage },
+      files: DETECTOR_FILES,
+    };
+    // The manifest goes last: a directory with a manifest is complete.
+    fs.writeFileSync(path.join(dir, DETECTOR_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+
+  static load(dir: string, options: { batchSize?: number } = {}): Detector {
+    const file = path.join(dir, DETECTOR_FILES.manifest);
+    if (!fs.existsSync(file)) throw new Error(`${file}: missing, ${dir} is not a saved detector`);
+    let m: Manifest;
+    try {
+      m = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    }
+    if (m.format !== DETECTOR_FORMAT) throw new Error(`${file}: format is ${JSON.stringify(m.format)}, expected "${DETECTOR_FORMAT}"`);
+    if (m.formatVersion !== DETECTOR_FORMAT_VERSION)
+      throw new Error(`${file}: formatVersion ${m.formatVersion} is not supported (this @ssad/models reads ${DETECTOR_FORMAT_VERSION})`);
+    if (!m.network || !m.imageSize || !m.density || typeof m.threshold !== 'number' || (m.embedding !== 'pooled' && m.embedding !== 'embedding'))
+      throw new Error(`${file}: incomplete manifest (needs network, imageSize, embedding, threshold, density)`);
+    const densityFile = path.join(dir, DETECTOR_FILES.density);
+    const d = readSafetensors(densityFile).tensors;
+    const get = (name: string) => {
+      const t = d.get(name);
+      if (!t || !(t.data instanceof Float64Array || Object.prototype.toString.call(t.data) === '[object Float64Array]'))
+        throw new Error(`${densityFile}: tensor "${name}" missing or not F64`);
+      return t.data as Float64Array;
+    };
+    let density: GaussianDensity;
+    try {
+      density = GaussianDensity.fromState({ ...m.density, mean: get('mean'), covariance: get('covariance'), precision: get('precision') });
+    } catch (e) {
+      throw new Error(`${densityFile}: ${(e as Error).message}`);
+    }
+    const network = new Network(m.network);
+    try {
+      network.loadWeights(path.join(dir, DETECTOR_FILES.weights));
+    } catch (e) {
+      network.dispose();
+      throw e;
+    }
+    return new Detector(network, density, m.embedding, resolveSize(m.imageSize), m.threshold, m.thresholdQuantile, options.batchSize ?? 32);
+  }
+
+  dispose(): void {
+    this.network.dispose();
+  }
+}
+
+function embedRaw(net: Network, images: PixelImage[], size: { height: number; width: number }, kind: EmbeddingKind, batchSize: number) {
+  if (images.length === 0) throw new Error('Detector: images must not be empty');
+  const chunks: Float32Array[] = [];
+  let dim = 0;
+  for (let i = 0; i < images.length; i += batchSize) {
+    const out = tf.tidy(() => net.forward(imagesToTensor(images.slice(i, i + batchSize), size))[kind]);
+    dim = out.shape[1];
+    chunks.push(out.dataSync() as Float32Array);
+    out.dispose();
+  }
+  const data = new Float32Array(images.length * dim);
+  let o = 0;
+  for (const c of chunks) {
+    data.set(c, o);
+    o += c.length;
+  }
+  return { data, dim };
+}
