@@ -104,17 +104,18 @@ describe('trainer CLI', () => {
     };
     expect(await main(args, first.io)).toBe(130);
     expect(first.text()).toMatch(/interrupted in full epoch 1.*--resume/);
-    const state = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint', 'state.json'), 'utf8'));
-    expect(state.done).toBe(1);
+    const history = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint', 'history.json'), 'utf8'));
+    expect(history.map((h: { stage: string }) => h.stage)).toEqual(['frozen']);
+    expect(fs.existsSync(path.join(out, 'checkpoint', 'checkpoint.safetensors'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'metrics.json'))).toBe(false);
 
     const second = capture();
     expect(await main([...args, '--resume'], second.io)).toBe(0);
     expect(second.text()).not.toContain('frozen epoch');
     expect(second.text()).toContain('full   epoch 2/2 done');
-    const final = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint', 'state.json'), 'utf8'));
-    expect(final.history.map((h: { stage: string }) => h.stage)).toEqual(['frozen', 'full', 'full']);
-    expect(final.history[0]).toEqual(state.history[0]);
+    const final = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint', 'history.json'), 'utf8'));
+    expect(final.map((h: { stage: string }) => h.stage)).toEqual(['frozen', 'full', 'full']);
+    expect(final[0]).toEqual(history[0]);
     expect(fs.existsSync(path.join(out, 'metrics.json'))).toBe(true);
   });
 

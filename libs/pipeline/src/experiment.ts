@@ -14,7 +14,7 @@ import { EMBEDDINGS, resolveOptions, type EmbeddingName, type ExperimentOptions 
 import { writeReport } from './report.js';
 import { METRICS_VERSION, writeJsonAtomic, type EmbeddingScores, type RunMetrics } from './run-metrics.js';
 import { evaluateImageScores, quantile } from './threshold.js';
-import { trainTwoStages, type EpochRecord } from './training.js';
+import { readHistory, trainTwoStages, type EpochRecord } from './training.js';
 
 export interface RunHooks {
   onEvent?: OnEvent;
@@ -86,8 +86,7 @@ export async function evaluateRun(runDir: string, hooks: RunHooks = {}): Promise
   try {
     const data = await loadCategory({ ...o, dataRoot: o.dataRoot! }, hooks.onEvent);
     timer.lap('load');
-    const statePath = path.join(runDir, 'checkpoint', 'state.json');
-    const history: EpochRecord[] = fs.existsSync(statePath) ? JSON.parse(fs.readFileSync(statePath, 'utf8')).history : [];
+    const history = readHistory(path.join(runDir, 'checkpoint'));
     return await evaluateTrained(detector.network, data, o, history, backend.backend, timer, hooks);
   } finally {
     detector.network.dispose();
@@ -115,7 +114,7 @@ async function evaluateTrained(
   const perEmbedding: Partial<Record<EmbeddingName, EmbeddingScores & { f1MaxThreshold: number; testScores: Float64Array; valScores: Float64Array }>> = {};
   for (const e of EMBEDDINGS) {
     const d = trainEmb.dims[e];
-    gaussians[e] = GaussianDensity.fit(trainEmb.values[e], d);
+    gaussians[e] = GaussianDensity.estimate(trainEmb.values[e], d);
     const valScores = gaussians[e].score(valEmb.values[e]);
     const testScores = gaussians[e].score(testEmb.values[e]);
     perEmbedding[e] = { ...evaluateImageScores(testScores, labels, valScores, o.thresholdQuantile), testScores, valScores };
