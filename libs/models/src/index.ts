@@ -52,3 +52,4 @@ export {
   type DetectorOptions,
   type EmbeddingKind,
 } from './detector.js';
+export { exportLayersModel, loadExportedModel, toLayersModel, EXPORT_FILES } from './export.js';
