@@ -68,6 +68,7 @@ function checkSample(image: PixelImage, out: PixelImage, mask: Uint8Array, meta:
       }
     }
   }
+  check(inside > 0, 'empty mask');
   check(bad === 0, `${bad} pixel values differ from source (outside the mask) or jittered patch (inside)`);
   stats.n++;
   if (meta.aspect < 1) stats.lowAspect++;

@@ -58,7 +58,9 @@ export function convexHull(points: Float64Array): Float64Array {
 /**
  * Even-odd scanline rasterisation of a polygon given in box coordinates into `out` (width × height, row-major):
  * 1 where the pixel centre is inside, else 0. With `antialias`, the fraction of the pixel covered instead
- * (4 sub-scanlines per row, exact horizontal overlap). Returns the number of pixels with coverage > 0.
+ * (4 sub-scanlines per row, exact horizontal overlap). A polygon that reaches no pixel centre (possible only in
+ * boxes a few pixels wide) covers the pixel under its vertex centroid, so a paste never comes out empty.
+ * Returns the number of pixels with coverage > 0.
  */
 export function rasterizePolygon(
   vertices: Float64Array,
@@ -95,6 +97,18 @@ export function rasterizePolygon(
   }
   let covered = 0;
   for (let i = 0; i < width * height; i++) if (out[i]! > 0) covered++;
+  if (covered === 0 && n > 0) {
+    let cx = 0;
+    let cy = 0;
+    for (let i = 0; i < n; i++) {
+      cx += vertices[2 * i]!;
+      cy += vertices[2 * i + 1]!;
+    }
+    const px = min(width - 1, floor(cx / n));
+    const py = min(height - 1, floor(cy / n));
+    out[py * width + px] = 1;
+    covered = 1;
+  }
   return covered;
 }
 
