@@ -34,7 +34,7 @@ export function toLayersModel(net: Network, inputShape: [number | null, number |
   const convBn = (x: tf.SymbolicTensor, u: ConvBn, relu: boolean) => {
     const same = u.pad > 0 && u.stride === 1 && 2 * u.pad === u.kernel - 1;
     if (u.pad > 0 && !same) x = tf.layers.zeroPadding2d({ padding: u.pad, name: `${u.conv}.pad` }).apply(x) as tf.SymbolicTensor;
-    const c = net.params.get(`${u.conv}.weight`).shape[3];
+    const c = net.params.get(`${u.conv}.weight`).shape[3] as number;
     const layer = tf.layers.conv2d({ filters: c, kernelSize: u.kernel, strides: u.stride, padding: same ? 'same' : 'valid', activation: relu ? 'relu' : 'linear', name: u.conv });
     const y = layer.apply(x) as tf.SymbolicTensor;
     const f = foldedValues(net, u.conv, u.bn, false);
