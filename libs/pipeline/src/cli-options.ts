@@ -8,7 +8,7 @@ export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'image-size', type: 'int', min: 32, max: 1024, help: 'square input size in pixels' },
   { name: 'weights', type: 'string', help: 'safetensors backbone weights (torchvision names), loaded non-strictly' },
   { name: 'batch-size', type: 'int', min: 2, max: 1024, help: 'pretext batch size' },
-  { name: 'frozen-epochs', type: 'int', min: 0, max: 1000, help: 'stage 1 epochs (backbone frozen)' },
+  { name: 'frozen-epochs', type: 'int', min: 0, max: 1000, help: 'stage 1 epochs (layers loaded from --weights frozen)' },
   { name: 'full-epochs', type: 'int', min: 0, max: 1000, help: 'stage 2 epochs (everything trainable)' },
   { name: 'lr-frozen', type: 'number', min: 1e-7, max: 10, help: 'stage 1 learning rate' },
   { name: 'lr-full', type: 'number', min: 1e-7, max: 10, help: 'stage 2 learning rate' },
