@@ -6,7 +6,7 @@ import type { BlockDef, ConvBn, Stage } from './architecture.js';
 import { CLASSIFIER, STAGES, STEM, backboneSpecs, headBn, headLinear, headSpecs, initialValues, resnet18Blocks } from './architecture.js';
 import type { LoadReport } from './params.js';
 import { ParamStore } from './params.js';
-import { batchNormTrain } from './batchnorm.js';
+import { batchNormTrain, relu } from './batchnorm.js';
 import type { NamedTensor, SafetensorsFile } from './safetensors.js';
 
 export const BN_EPS = 1e-5;
@@ -192,7 +192,7 @@ export class Network {
     for (const b of this.blocks[s]) {
       const identity = b.downsample ? this.convBn(ctx, h, b.downsample, false) : h;
       const a = this.convBn(ctx, h, b.a, true);
-      h = tf.relu(tf.add(this.convBn(ctx, a, b.b, false), identity));
+      h = relu(tf.add(this.convBn(ctx, a, b.b, false), identity));
     }
     return h;
   }
@@ -225,8 +225,7 @@ export class Network {
       return tf.fused.conv2d({ x: input as tf.Tensor4D, filter: f.filter as tf.Tensor4D, strides: u.stride, pad: mode, bias: f.bias, activation: relu ? 'relu' : 'linear' });
     }
     const y = tf.conv2d(input as tf.Tensor4D, this.params.get(`${u.conv}.weight`) as tf.Tensor4D, u.stride, mode);
-    const z = this.batchNorm(ctx, y, u.bn);
-    return relu ? tf.relu(z) : z;
+    return this.batchNorm(ctx, y, u.bn, relu);
   }
 
   private denseBnRelu(ctx: Ctx, x: tf.Tensor2D, linear: string, bn: string): tf.Tensor2D {
@@ -235,13 +234,16 @@ export class Network {
       return tf.fused.matMul({ a: x, b: f.filter as tf.Tensor2D, bias: f.bias, activation: 'relu' }) as tf.Tensor2D;
     }
     const y = tf.add(tf.matMul(x, this.params.get(`${linear}.weight`)), this.params.get(`${linear}.bias`));
-    return tf.relu(this.batchNorm(ctx, y, bn)) as tf.Tensor2D;
+    return this.batchNorm(ctx, y, bn, true) as tf.Tensor2D;
   }
 
-  private batchNorm(ctx: Ctx, x: tf.Tensor, bn: string): tf.Tensor {
+  private batchNorm(ctx: Ctx, x: tf.Tensor, bn: string, withRelu: boolean): tf.Tensor {
     const p = (k: string) => this.params.get(`${bn}.${k}`) as tf.Tensor1D;
-    if (!this.bnTraining(ctx, bn)) return tf.batchNorm(x, p('running_mean'), p('running_var'), p('bias'), p('weight'), BN_EPS);
-    const { y, mean, variance } = batchNormTrain(x, p('weight'), p('bias'), BN_EPS);
+    if (!this.bnTraining(ctx, bn)) {
+      const z = tf.batchNorm(x, p('running_mean'), p('running_var'), p('bias'), p('weight'), BN_EPS);
+      return withRelu ? relu(z) : z;
+    }
+    const { y, mean, variance } = batchNormTrain(x, p('weight'), p('bias'), BN_EPS, withRelu);
     if (ctx.stats) {
       const count = x.size / x.shape[x.rank - 1];
       ctx.stats.push({ bn, mean, variance, count });
