@@ -76,6 +76,7 @@ interface Ctx {
 interface Folded {
   filter: tf.Tensor;
   bias: tf.Tensor1D;
+  stamp: string;
 }
 
 export function resolveNetworkOptions(options: NetworkOptions = {}): ResolvedNetworkOptions {
@@ -101,7 +102,6 @@ export class Network {
   /** Parameter names whose values came from a weights file (what a 'pretrained' freeze keeps fixed). */
   readonly pretrained = new Set<string>();
   private foldCache = new Map<string, Folded>();
-  private foldVersion = -1;
 
   constructor(options: NetworkOptions = {}) {
     this.options = resolveNetworkOptions(options);
@@ -211,8 +211,13 @@ export class Network {
     return ctx.training && !this.frozen.has(bn);
   }
 
-  private useFolded(ctx: Ctx, bn: string): boolean {
-    return ctx.fold && !this.bnTraining(ctx, bn) && !ctx.training;
+  /**
+   * Folded BatchNorm in eval mode, and in training for frozen layer pairs (constants then: the backbone's forward
+   * in stage 1 is one fused conv+bias+ReLU kernel per layer). Not for a trainable layer in training, whose gradient
+   * must reach its weights.
+   */
+  private useFolded(ctx: Ctx, layer: string, bn: string): boolean {
+    return ctx.fold && !this.bnTraining(ctx, bn) && (!ctx.training || (this.frozen.has(layer) && this.frozen.has(bn)));
   }
 
   private convBn(ctx: Ctx, x: tf.Tensor, u: ConvBn, relu: boolean): tf.Tensor {
@@ -220,7 +225,7 @@ export class Network {
     // tfjs-node's conv gradients support only 'same'/'valid': torch's symmetric padding becomes an explicit pad.
     const input = padded ? tf.pad(x, [[0, 0], [u.pad, u.pad], [u.pad, u.pad], [0, 0]]) : x;
     const mode = u.pad > 0 && !padded ? 'same' : 'valid';
-    if (this.useFolded(ctx, u.bn)) {
+    if (this.useFolded(ctx, u.conv, u.bn)) {
       const f = this.folded(u.conv, u.bn, 'conv');
       return tf.fused.conv2d({ x: input as tf.Tensor4D, filter: f.filter as tf.Tensor4D, strides: u.stride, pad: mode, bias: f.bias, activation: relu ? 'relu' : 'linear' });
     }
@@ -229,7 +234,7 @@ export class Network {
   }
 
   private denseBnRelu(ctx: Ctx, x: tf.Tensor2D, linear: string, bn: string): tf.Tensor2D {
-    if (this.useFolded(ctx, bn)) {
+    if (this.useFolded(ctx, linear, bn)) {
       const f = this.folded(linear, bn, 'linear');
       return tf.fused.matMul({ a: x, b: f.filter as tf.Tensor2D, bias: f.bias, activation: 'relu' }) as tf.Tensor2D;
     }
@@ -253,17 +258,18 @@ export class Network {
 
   /** BatchNorm(running stats) folded into the preceding conv / Dense: W·s and (b − mean)·s + beta, s = γ/√(var+ε). */
   private folded(layer: string, bn: string, kind: 'conv' | 'linear'): Folded {
-    if (this.foldVersion !== this.params.version) {
-      this.clearFoldCache();
-      this.foldVersion = this.params.version;
-    }
+    const inputs = [`${layer}.weight`, `${bn}.weight`, `${bn}.bias`, `${bn}.running_mean`, `${bn}.running_var`];
+    if (kind === 'linear') inputs.push(`${layer}.bias`);
+    const stamp = this.params.stamp(inputs);
     const hit = this.foldCache.get(layer);
-    if (hit) return hit;
+    if (hit?.stamp === stamp) return hit;
+    if (hit) tf.dispose([hit.filter, hit.bias]);
     const p = (k: string) => this.params.get(k);
+    // Kept: the cache outlives the caller's tidy. Only eval mode and frozen layers use it, so no gradient flows here.
     const f = tf.tidy(() => {
       const scale = tf.div(p(`${bn}.weight`), tf.sqrt(tf.add(p(`${bn}.running_var`), BN_EPS)));
       const bias0 = kind === 'linear' ? tf.sub(p(`${layer}.bias`), p(`${bn}.running_mean`)) : tf.neg(p(`${bn}.running_mean`));
-      return { filter: tf.keep(tf.mul(p(`${layer}.weight`), scale)), bias: tf.keep(tf.add(tf.mul(bias0, scale), p(`${bn}.bias`)) as tf.Tensor1D) };
+      return { filter: tf.keep(tf.mul(p(`${layer}.weight`), scale)), bias: tf.keep(tf.add(tf.mul(bias0, scale), p(`${bn}.bias`)) as tf.Tensor1D), stamp };
     });
     this.foldCache.set(layer, f);
     return f;

@@ -75,8 +75,20 @@ const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every
 export class ParamStore {
   readonly specs = new Map<string, ParamSpec>();
   readonly vars = new Map<string, tf.Variable>();
-  /** Bumped whenever values change, so derived caches (folded inference weights) know to rebuild. */
-  version = 0;
+  /** Per-parameter change counters, so derived caches (folded BatchNorm weights) know what to rebuild. */
+  private readonly versions = new Map<string, number>();
+  private clock = 0;
+
+  /** Records that the named parameters changed (every writer of values calls this). */
+  touch(names: Iterable<string>): void {
+    this.clock++;
+    for (const n of names) this.versions.set(n, this.clock);
+  }
+
+  /** A stamp that changes whenever any of the named parameters changes. */
+  stamp(names: string[]): string {
+    return names.map((n) => this.versions.get(n) ?? 0).join(',');
+  }
 
   add(spec: ParamSpec, init: Float32Array): void {
     if (this.specs.has(spec.name)) throw new Error(`ParamStore: duplicate parameter "${spec.name}"`);
@@ -133,7 +145,7 @@ export class ParamStore {
       tf.tidy(() => this.get(spec.name).assign(tf.tensor(v, spec.shape, 'float32')));
       report.loaded.push(spec.name);
     }
-    this.version++;
+    this.touch(report.loaded);
     return report;
   }
 

@@ -84,7 +84,7 @@ export class TrainStep {
     }
     this.sgd.update(params, total!, lr);
     tf.dispose([...total!.values()]);
-    this.net.params.version++;
+    this.net.params.touch(params.keys());
     const out = tf.tidy(() => tf.stack([tf.addN(sums.filter((_, i) => i % 2 === 0)), tf.addN(sums.filter((_, i) => i % 2 === 1))]));
     const [loss, correct] = out.dataSync();
     tf.dispose([out, ...sums]);
@@ -102,6 +102,7 @@ export class TrainStep {
         rv.assign(tf.add(tf.mul(rv, 1 - BN_MOMENTUM), tf.mul(s.variance, BN_MOMENTUM * unbiased)));
       }
     });
+    this.net.params.touch(stats.flatMap((s) => [`${s.bn}.running_mean`, `${s.bn}.running_var`]));
     for (const s of stats) tf.dispose([s.mean, s.variance]);
   }
 
