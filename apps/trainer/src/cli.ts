@@ -2,8 +2,8 @@
 // itself is @ssad/pipeline, shared with the benchmark.
 import path from 'node:path';
 import {
-  EXPERIMENT_ARGS, InterruptedError, ProgressRenderer, UsageError, evaluateRun, experimentOverrides, formatHelp, parseArgs, predictImages,
-  resolveOptions, runExperiment, type ArgSpec,
+  CAM_STAGES, EMBEDDINGS, EXPERIMENT_ARGS, InterruptedError, ProgressRenderer, UsageError, evaluateRun, experimentOverrides, formatHelp, parseArgs, predictImages,
+  resolveOptions, runExperiment, type ArgSpec, type CamStage, type EmbeddingName,
 } from '@ssad/pipeline';
 
 export interface Io {
@@ -22,6 +22,8 @@ const TRAIN_ARGS: ArgSpec[] = [
 ];
 const EVALUATE_ARGS: ArgSpec[] = [
   { name: 'run', type: 'string', help: 'a finished train output folder (re-evaluates its detector, rewrites metrics and figures)' },
+  { name: 'embedding', type: 'string', choices: EMBEDDINGS, help: 'score another embedding (default: the one trained with)' },
+  { name: 'cam-stage', type: 'string', choices: CAM_STAGES, help: 'GradCAM stage (default: the one trained with)' },
   { name: 'help', type: 'flag', help: 'show this help' },
 ];
 const PREDICT_ARGS: ArgSpec[] = [
@@ -100,7 +102,10 @@ async function evaluate(argv: readonly string[], io: Io, r: ProgressRenderer): P
   if (options.help) return help('ssad evaluate --run <dir>', EVALUATE_ARGS, io);
   const run = typeof options.run === 'string' ? options.run : positionals[0];
   if (!run) throw new UsageError('--run <train output folder> is required');
-  const m = await evaluateRun(path.resolve(run), { onEvent: (e) => r.handle(e) });
+  const m = await evaluateRun(path.resolve(run), { onEvent: (e) => r.handle(e) }, {
+    embedding: options.embedding as EmbeddingName | undefined,
+    camStage: options['cam-stage'] as CamStage | undefined,
+  });
   r.line(`${m.category} seed ${m.seed}: image AUROC ${m.imageAuroc.toFixed(4)} · pixel AUROC ${m.pixelAuroc.toFixed(4)} · AU-PRO ${m.aupro.toFixed(4)}`);
   return 0;
 }

@@ -1,26 +1,28 @@
 // Adapts the models network + a fitted density into @ssad/viz's GradCamModel, so localisation maps follow the
-// score the detector actually uses. The network is cut after layer3 (8× finer than layer4's map at 128 px, and
-// the last stage the ImageNet weights cover); the score is the squared Mahalanobis distance of the chosen
-// embedding (GaussianDensity.scoreTensor, L2-normalised as in the fit).
+// score the detector actually uses: the squared Mahalanobis distance of the chosen embedding
+// (GaussianDensity.scoreTensor, L2-normalised as in the fit). The network is cut at `camStage`: layer3 (2× finer
+// than layer4, the last stage the ImageNet weights cover) or layer2 (4× finer). layer23 is always cut at layer3,
+// because forwardFrom returns only the tail (pooled/embedding/logits), not layer3 itself.
 import * as tf from '@tensorflow/tfjs';
 import type { GaussianDensity, Network } from '@ssad/models';
 import { gradCam, type GradCamModel } from '@ssad/viz';
-import type { EmbeddingName } from './options.js';
+import type { CamStage, EmbeddingName } from './options.js';
 
-export function densityCamModel(network: Network, embedding: EmbeddingName, gaussian: GaussianDensity): GradCamModel {
+export function densityCamModel(network: Network, embedding: EmbeddingName, gaussian: GaussianDensity, camStage: CamStage): GradCamModel {
+  const cut = embedding === 'layer23' ? 'layer3' : camStage;
   // layer23 needs the (constant w.r.t. layer3) pooled layer2 of the same batch.
   let layer2Pooled: tf.Tensor2D | undefined;
   return {
     stage(x) {
       const o = network.forward(x, { training: false });
       if (embedding === 'layer23') layer2Pooled = tf.mean(o.layer2, [1, 2]) as tf.Tensor2D;
-      return o.layer3;
+      return o[cut];
     },
     scoreFromStage(a) {
       let e: tf.Tensor2D;
       if (embedding === 'layer23') e = tf.concat([layer2Pooled!, tf.mean(a, [1, 2]) as tf.Tensor2D], 1);
       else {
-        const t = network.forwardFrom('layer3', a, { training: false });
+        const t = network.forwardFrom(cut, a, { training: false });
         e = embedding === 'pooled' ? t.pooled : t.embedding;
       }
       return gaussian.scoreTensor(e);
@@ -33,9 +35,10 @@ export async function localisationMaps(
   network: Network,
   embedding: EmbeddingName,
   gaussian: GaussianDensity,
+  camStage: CamStage,
   x: tf.Tensor4D,
   batchSize: number,
 ): Promise<Float32Array[]> {
-  const r = await gradCam(densityCamModel(network, embedding, gaussian), x, { batchSize });
+  const r = await gradCam(densityCamModel(network, embedding, gaussian, camStage), x, { batchSize });
   return r.maps;
 }

@@ -1,6 +1,6 @@
 // The experiment's command-line options, shared by both apps so `--image-size` means the same everywhere.
 import type { ArgSpec, ParsedValue } from './args.js';
-import { EMBEDDINGS, type ExperimentOptions } from './options.js';
+import { CAM_STAGES, EMBEDDINGS, type ExperimentOptions } from './options.js';
 
 export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'data', type: 'string', help: 'MVTec-layout dataset root (default: the synthetic dataset)' },
@@ -14,6 +14,7 @@ export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'lr-full', type: 'number', min: 1e-7, max: 10, help: 'stage 2 learning rate' },
   { name: 'samples-per-epoch', type: 'int', min: 1, max: 1e7, help: 'pretext samples per epoch' },
   { name: 'embedding', type: 'string', choices: EMBEDDINGS, help: 'embedding the detector scores (all are evaluated)' },
+  { name: 'cam-stage', type: 'string', choices: CAM_STAGES, help: 'stage GradCAM differentiates at (default layer3)' },
   { name: 'figure-images', type: 'int', min: 0, max: 1000, help: 'test images shown in the GradCAM figures' },
   { name: 'tsne-per-group', type: 'int', min: 0, max: 10000, help: 'points per group in the t-SNE figure (0: no t-SNE)' },
   { name: 'out', type: 'string', help: 'output folder' },
@@ -31,6 +32,7 @@ const KEYS: Record<string, keyof ExperimentOptions> = {
   'lr-full': 'lrFull',
   'samples-per-epoch': 'samplesPerEpoch',
   embedding: 'embedding',
+  'cam-stage': 'camStage',
   'figure-images': 'figureImages',
   'tsne-per-group': 'tsnePerGroup',
   seed: 'seed',

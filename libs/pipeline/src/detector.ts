@@ -7,7 +7,7 @@ import { GaussianDensity, Network, readSafetensors, writeSafetensors } from '@ss
 import { localisationMaps } from './cam.js';
 import { saveNetworkWeights } from './weights-file.js';
 import { computeEmbeddings } from './embeddings.js';
-import type { EmbeddingName } from './options.js';
+import type { CamStage, EmbeddingName } from './options.js';
 import { imagesToTensor } from './tensors.js';
 
 export const DETECTOR_FORMAT = 'ssad-detector';
@@ -18,6 +18,7 @@ export interface DetectorInfo {
   version: typeof DETECTOR_VERSION;
   imageSize: number;
   embedding: EmbeddingName;
+  camStage: CamStage;
   threshold: number;
   category: string;
   seed: number;
@@ -92,7 +93,7 @@ export async function scoreWithDetector(
   for (let start = 0; start < images.length; start += batchSize) {
     const x = imagesToTensor(images.slice(start, start + batchSize));
     try {
-      maps.push(...(await localisationMaps(d.network, d.info.embedding, d.gaussian, x, batchSize)));
+      maps.push(...(await localisationMaps(d.network, d.info.embedding, d.gaussian, d.info.camStage ?? 'layer3', x, batchSize)));
     } finally {
       x.dispose();
     }

@@ -74,14 +74,17 @@ export async function runExperiment(options: ExperimentOptions, hooks: RunHooks 
   }
 }
 
-/** Re-evaluates a finished run folder from its detector and options.json (rewrites metrics, figures, report). */
-export async function evaluateRun(runDir: string, hooks: RunHooks = {}): Promise<RunMetrics> {
+/**
+ * Re-evaluates a finished run folder from its detector's network and options.json (rewrites metrics, detector,
+ * figures, report); `overrides` change the scored embedding or the GradCAM stage without retraining.
+ */
+export async function evaluateRun(runDir: string, hooks: RunHooks = {}, overrides: Partial<Pick<ExperimentOptions, 'camStage' | 'embedding'>> = {}): Promise<RunMetrics> {
   const timer = new Timer();
   const backend = await initBackend();
   const optionsPath = path.join(runDir, 'options.json');
   if (!fs.existsSync(optionsPath)) throw new Error(`${runDir}: not a run folder (no options.json)`);
   const saved = JSON.parse(fs.readFileSync(optionsPath, 'utf8')) as ExperimentOptions;
-  const o = resolveOptions({ ...saved, outDir: runDir });
+  const o = resolveOptions({ ...saved, ...overrides, outDir: runDir });
   const detector = loadDetector(path.join(runDir, 'detector'));
   try {
     const data = await loadCategory({ ...o, dataRoot: o.dataRoot! }, hooks.onEvent);
@@ -126,7 +129,7 @@ async function evaluateTrained(
     network,
     gaussian: gaussians[o.embedding],
     info: {
-      format: 'ssad-detector', version: 1, imageSize: o.imageSize, embedding: o.embedding, threshold: chosen.threshold,
+      format: 'ssad-detector', version: 1, imageSize: o.imageSize, embedding: o.embedding, camStage: o.camStage, threshold: chosen.threshold,
       category: o.category, seed: o.seed, mapRange: { min: 0, max: 1 }, createdAt: new Date().toISOString(),
     },
   };

@@ -6,6 +6,9 @@ export type PresetName = 'paper' | 'quick';
  * output (128-d), or globally pooled layer2+layer3 features (384-d, the ImageNet-feature baseline). */
 export type EmbeddingName = 'pooled' | 'head' | 'layer23';
 export const EMBEDDINGS: readonly EmbeddingName[] = ['pooled', 'head', 'layer23'];
+/** Where GradCAM cuts the network (see cam.ts). */
+export type CamStage = 'layer2' | 'layer3';
+export const CAM_STAGES: readonly CamStage[] = ['layer2', 'layer3'];
 
 export interface Preset {
   imageSize: number;
@@ -61,6 +64,8 @@ export interface ExperimentOptions extends Preset {
   weights?: string;
   /** The embedding the saved detector scores; every embedding is still evaluated and reported. */
   embedding: EmbeddingName;
+  /** The stage GradCAM differentiates at (localisation maps for pixel AUROC / AU-PRO and the heatmaps). */
+  camStage: CamStage;
   /** Share of the normal training images held out to choose the decision threshold. */
   validationFraction: number;
   /** Quantile of the validation scores used as the decision threshold. */
@@ -107,6 +112,7 @@ export function resolveOptions(overrides: ExperimentOverrides): ExperimentOption
   const o: ExperimentOptions = {
     ...PRESETS[presetName],
     embedding: 'pooled',
+    camStage: 'layer3',
     validationFraction: 0.1,
     thresholdQuantile: 0.99,
     seed: 0,
@@ -121,6 +127,7 @@ export function resolveOptions(overrides: ExperimentOverrides): ExperimentOption
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(o.category)) throw new Error(`category must be a folder name (letters, digits, _ . -), got "${o.category}"`);
   if (!EMBEDDINGS.includes(o.embedding)) throw new Error(`embedding must be one of ${EMBEDDINGS.join(', ')}, got ${String(o.embedding)}`);
+  if (!CAM_STAGES.includes(o.camStage)) throw new Error(`camStage must be one of ${CAM_STAGES.join(', ')}, got ${String(o.camStage)}`);
   if (!o.outDir) throw new Error('outDir must be a non-empty path');
   return o;
 }
