@@ -2,6 +2,9 @@
 // Entry point: wires the process (argv, stdout, Ctrl-C, exit code) to the CLI.
 import { main } from './cli.js';
 
+// Quiet TensorFlow's C++ start-up logging (read when the native backend loads, inside initBackend).
+process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+
 const controller = new AbortController();
 let interrupts = 0;
 process.on('SIGINT', () => {
