@@ -1,9 +1,9 @@
 // CutPaste: a patch cut from the image, colour-jittered, pasted elsewhere in the same image — either the whole
 // rectangle or only through a random convex polygon.
 import { assertPixelImage, cloneImage, type PixelImage } from './image.js';
-import { applyJitter, drawJitter, resolveJitterOptions, type JitterOptions, type JitterParams } from './jitter.js';
+import { drawJitter, jitterPatch, resolveJitterOptions, type JitterOptions, type JitterParams } from './jitter.js';
 import { cropInto, drawPatchSize, placeBox, resolvePatchSize, type Box, type PatchSizeOptions } from './patch.js';
-import { randomConvexPolygon, rasterizePolygon } from './polygon.js';
+import { polygonSpans, randomConvexPolygon, rasterizePolygon } from './polygon.js';
 import type { Rng } from './rng.js';
 import { checkRange, type Range } from './validate.js';
 import { sharedWorkspace, type Workspace } from './workspace.js';
@@ -83,7 +83,9 @@ export function pasteCutPaste(
   const patch = ws.bytes(w * h * c);
   cropInto(src, source, patch);
   const jitter = drawJitter(rng, o.jitter);
-  applyJitter(patch, c, jitter, ws.floats(w * h * 3));
+  const spans = vertices !== null && !o.antialias ? ws.spans(2 * h) : null;
+  if (spans) polygonSpans(vertices!, w, h, spans);
+  jitterPatch(patch, c, jitter, w, spans);
   const target = placeBox(rng, W, H, w, h);
   const rowLen = w * c;
   if (vertices === null) {
@@ -91,9 +93,18 @@ export function pasteCutPaste(
       dst.set(patch.subarray(r * rowLen, (r + 1) * rowLen), ((target.y + r) * W + target.x) * c);
       if (mask) mask.fill(1, (target.y + r) * W + target.x, (target.y + r) * W + target.x + w);
     }
+  } else if (spans) {
+    for (let r = 0; r < h; r++) {
+      const a = spans[2 * r]!;
+      const b = spans[2 * r + 1]!;
+      if (b === a) continue;
+      const row = (target.y + r) * W + target.x;
+      dst.set(patch.subarray((r * w + a) * c, (r * w + b) * c), (row + a) * c);
+      if (mask) mask.fill(1, row + a, row + b);
+    }
   } else {
     const alpha = ws.alpha(w * h);
-    rasterizePolygon(vertices, w, h, o.antialias, alpha);
+    rasterizePolygon(vertices, w, h, true, alpha);
     for (let r = 0; r < h; r++) {
       for (let q = 0; q < w; q++) {
         const a = alpha[r * w + q]!;

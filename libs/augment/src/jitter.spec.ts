@@ -1,4 +1,4 @@
-import { applyJitter, colorJitter, sampleJitter, type JitterOp, type JitterParams } from './jitter.js';
+import { applyJitter, colorJitter, jitterPatch, sampleJitter, type JitterOp, type JitterParams } from './jitter.js';
 import { Rng } from './rng.js';
 
 const ORDER: JitterOp[] = ['brightness', 'contrast', 'saturation', 'hue'];
@@ -59,6 +59,34 @@ describe('applyJitter (hand-computed torchvision formulas)', () => {
     expect(run([100, 200], 1, only({ brightness: 1.2 }))).toEqual([120, 240]);
     expect(run([100, 200], 1, only({ contrast: 0.5, saturation: 0, hue: 0.3 }))).toEqual([125, 175]);
     expect(run([200, 100, 50, 7], 4, only({ brightness: 1.2, hue: 1 / 3 }))).toEqual([60, 240, 120, 7]);
+  });
+});
+
+describe('jitterPatch', () => {
+  it('inside the spans equals the full jitter (mean over the whole patch); outside leaves pixels alone', () => {
+    const rng = new Rng(13);
+    const w = 9;
+    const h = 7;
+    for (let t = 0; t < 50; t++) {
+      const src = Uint8Array.from({ length: w * h * 3 }, () => rng.int(0, 255));
+      const params = sampleJitter(rng);
+      const full = src.slice();
+      applyJitter(full, 3, params);
+      const spans = new Int32Array(2 * h);
+      for (let r = 0; r < h; r++) {
+        spans[2 * r] = rng.int(0, w);
+        spans[2 * r + 1] = rng.int(spans[2 * r]!, w);
+      }
+      const part = src.slice();
+      jitterPatch(part, 3, params, w, spans);
+      for (let r = 0; r < h; r++) {
+        for (let x = 0; x < w; x++) {
+          const inside = x >= spans[2 * r]! && x < spans[2 * r + 1]!;
+          const i = (r * w + x) * 3;
+          expect(Array.from(part.subarray(i, i + 3))).toEqual(Array.from((inside ? full : src).subarray(i, i + 3)));
+        }
+      }
+    }
   });
 });
 

@@ -56,11 +56,54 @@ export function convexHull(points: Float64Array): Float64Array {
 }
 
 /**
- * Even-odd scanline rasterisation of a polygon given in box coordinates into `out` (width × height, row-major):
- * 1 where the pixel centre is inside, else 0. With `antialias`, the fraction of the pixel covered instead
- * (4 sub-scanlines per row, exact horizontal overlap). A polygon that reaches no pixel centre (possible only in
- * boxes a few pixels wide) covers the pixel under its vertex centroid, so a paste never comes out empty.
- * Returns the number of pixels with coverage > 0.
+ * Hard-edged rasterisation of a convex polygon (box coordinates) as one span per row: pixels
+ * `spans[2r] <= x < spans[2r + 1]` of row r have their centre inside (half-open at the right and bottom edges).
+ * A polygon that reaches no pixel centre (possible only in boxes a few pixels wide) gets the pixel under its vertex
+ * centroid, so a paste never comes out empty. Returns the number of pixels covered.
+ */
+export function polygonSpans(vertices: Float64Array, width: number, height: number, spans: Int32Array): number {
+  const n = vertices.length / 2;
+  let covered = 0;
+  for (let py = 0; py < height; py++) {
+    const y = py + 0.5;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0, j = n - 1; i < n; j = i++) {
+      const yi = vertices[2 * i + 1]!;
+      const yj = vertices[2 * j + 1]!;
+      if (yi <= y !== yj <= y) {
+        const xi = vertices[2 * i]!;
+        const x = xi + ((y - yi) * (vertices[2 * j]! - xi)) / (yj - yi);
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+    }
+    const a = lo === Infinity ? 0 : max(0, ceil(lo - 0.5));
+    const b = lo === Infinity ? 0 : max(a, min(width, ceil(hi - 0.5)));
+    spans[2 * py] = a;
+    spans[2 * py + 1] = b;
+    covered += b - a;
+  }
+  if (covered === 0 && n > 0 && width > 0 && height > 0) {
+    let cx = 0;
+    let cy = 0;
+    for (let i = 0; i < n; i++) {
+      cx += vertices[2 * i]!;
+      cy += vertices[2 * i + 1]!;
+    }
+    const px = min(width - 1, floor(cx / n));
+    const py = min(height - 1, floor(cy / n));
+    spans[2 * py] = px;
+    spans[2 * py + 1] = px + 1;
+    covered = 1;
+  }
+  return covered;
+}
+
+/**
+ * Rasterises a convex polygon (box coordinates) into `out` (width × height, row-major): 1 where the pixel centre
+ * is inside (as polygonSpans), or with `antialias` the covered fraction of each pixel (4 sub-scanlines per row,
+ * exact horizontal overlap). Returns the number of pixels with coverage > 0.
  */
 export function rasterizePolygon(
   vertices: Float64Array,
@@ -70,9 +113,15 @@ export function rasterizePolygon(
   out: Float32Array,
 ): number {
   out.fill(0, 0, width * height);
+  if (!antialias) {
+    const spans = new Int32Array(2 * height);
+    const covered = polygonSpans(vertices, width, height, spans);
+    for (let r = 0; r < height; r++) out.fill(1, r * width + spans[2 * r]!, r * width + spans[2 * r + 1]!);
+    return covered;
+  }
   const n = vertices.length / 2;
   const xs = new Float64Array(n);
-  const sub = antialias ? 4 : 1;
+  const sub = 4;
   for (let py = 0; py < height; py++) {
     const row = py * width;
     for (let s = 0; s < sub; s++) {
@@ -87,26 +136,16 @@ export function rasterizePolygon(
         }
       }
       sortPrefix(xs, m);
-      for (let k = 0; k + 1 < m; k += 2) {
-        const a = max(0, xs[k]!);
-        const b = min(width, xs[k + 1]!);
-        if (antialias) addCoverage(out, row, a, b, 1 / sub);
-        else for (let px = max(0, ceil(a - 0.5)); px < ceil(b - 0.5) && px < width; px++) out[row + px] = 1;
-      }
+      for (let k = 0; k + 1 < m; k += 2) addCoverage(out, row, max(0, xs[k]!), min(width, xs[k + 1]!), 1 / sub);
     }
   }
   let covered = 0;
   for (let i = 0; i < width * height; i++) if (out[i]! > 0) covered++;
-  if (covered === 0 && n > 0) {
-    let cx = 0;
-    let cy = 0;
-    for (let i = 0; i < n; i++) {
-      cx += vertices[2 * i]!;
-      cy += vertices[2 * i + 1]!;
-    }
-    const px = min(width - 1, floor(cx / n));
-    const py = min(height - 1, floor(cy / n));
-    out[py * width + px] = 1;
+  if (covered === 0) {
+    // Same fallback as the hard edge: the centroid pixel.
+    const spans = new Int32Array(2 * height);
+    polygonSpans(vertices, width, height, spans);
+    for (let r = 0; r < height; r++) out.fill(1, r * width + spans[2 * r]!, r * width + spans[2 * r + 1]!);
     covered = 1;
   }
   return covered;

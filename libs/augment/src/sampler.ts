@@ -144,11 +144,12 @@ export function pretextSample(image: PixelImage, rng: Rng, options: PretextOptio
   const o = isResolved(options) ? options : resolvePretextOptions(options);
   assertPretextFits(o, image.width, image.height);
   const { width: W, height: H, channels: c } = image;
-  const work = new Uint8Array(W * H * c);
-  const mask0 = new Uint8Array(W * H);
-  const { label, meta } = drawPretextInto(image, rng, o, work, mask0, sharedWorkspace());
+  const ws = sharedWorkspace();
+  const work = ws.image(W * H * c);
+  const mask0 = ws.mask(W * H);
+  const { label, meta } = drawPretextInto(image, rng, o, work, mask0, ws);
   const r = meta.rotation;
-  if (r === 0) return { image: { width: W, height: H, channels: c, data: work }, label, mask: mask0, meta };
+  if (r === 0) return { image: { width: W, height: H, channels: c, data: work.slice() }, label, mask: mask0.slice(), meta };
   const swap = r === 90 || r === 270;
   return {
     image: {

@@ -132,7 +132,7 @@ export function pasteScar(
     const bytes = ws.bytes(pw * ph * c);
     cropInto(src, source, bytes);
     const jitter = drawJitter(rng, o.jitter);
-    applyJitter(bytes, c, jitter, ws.floats(pw * ph * 3));
+    applyJitter(bytes, c, jitter);
     patch = bytes;
     meta.source = source;
     meta.jitter = jitter;
