@@ -159,7 +159,8 @@ export function pretextSample(image: PixelImage, rng: Rng, options: PretextOptio
       data: rotateInto(work, W, H, c, r, new Uint8Array(work.length)),
     },
     label,
-    mask: rotateInto(mask0, W, H, 1, r, new Uint8Array(mask0.length)),
+    // Class 0 changes nothing: its mask is all zero in any frame.
+    mask: label === 0 ? new Uint8Array(mask0.length) : rotateInto(mask0, W, H, 1, r, new Uint8Array(mask0.length)),
     meta,
   };
 }
