@@ -33,6 +33,8 @@ export { TrainStep, type Batch, type StepResult, type TrainStepOptions } from '.
 export {
   train,
   defaultSamplesPerEpoch,
+  defaultMicroBatch,
+  MICRO_BATCH_PIXELS,
   REFERENCE_STAGES,
   type EpochInfo,
   type StageConfig,

@@ -21,7 +21,8 @@ export interface TrainStepOptions extends SgdOptions {
   /**
    * Images per forward/backward pass; a batch larger than this is split and the gradients summed (weighted by
    * micro-batch size, so the update equals the full batch's). BatchNorm then normalises with each micro-batch's own
-   * statistics and updates its running statistics once per micro-batch. Default: the whole batch.
+   * statistics and updates its running statistics once per micro-batch. Default: the whole batch (train() picks
+   * defaultMicroBatch when not given).
    */
   microBatch?: number;
 }

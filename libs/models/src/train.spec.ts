@@ -6,7 +6,7 @@ import { Rng } from '@ssad/augment';
 import { initBackend } from './backend.js';
 import { Network } from './network.js';
 import { TrainStep, type Batch } from './step.js';
-import { train, type StageConfig, type StepProgress } from './trainer.js';
+import { defaultMicroBatch, train, type StageConfig, type StepProgress } from './trainer.js';
 import { identical, maxAbsDiff } from './testing.test-util.js';
 
 const shared = path.resolve(__dirname, '../../../../shared');
@@ -127,6 +127,13 @@ describe('training', () => {
     expect(Math.abs(results[0].r.loss - results[1].r.loss)).toBeLessThan(1e-5);
     expect(results[0].r.accuracy).toBe(results[1].r.accuracy);
     expect(maxAbsDiff(results[0].w, results[1].w)).toBeLessThan(1e-6);
+  });
+
+  it('splits only batches above 32 images at 256 px by default', () => {
+    expect(defaultMicroBatch(96, 256, 256)).toBe(32);
+    expect(defaultMicroBatch(96, 224, 224)).toBe(41);
+    expect(defaultMicroBatch(16, 224, 224)).toBe(16);
+    expect(defaultMicroBatch(96, 64, 64)).toBe(96);
   });
 
   it('rejects malformed batches with the expected size in the message', () => {

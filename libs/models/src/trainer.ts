@@ -84,6 +84,17 @@ export interface TrainResult {
   last?: StepProgress;
 }
 
+/** Pixels per forward/backward pass above which the trainer splits a batch by default (32 images at 256×256). */
+export const MICRO_BATCH_PIXELS = 32 * 256 * 256;
+
+/**
+ * The whole batch when batch·h·w ≤ MICRO_BATCH_PIXELS, else the largest micro-batch within it: the reference batch
+ * of 96 at 256 px runs as 3 × 32 (~7 GB peak instead of ~20 GB).
+ */
+export function defaultMicroBatch(batchSize: number, height: number, width: number): number {
+  return Math.max(1, Math.min(batchSize, Math.floor(MICRO_BATCH_PIXELS / (height * width))));
+}
+
 /** Training images repeated to at least 1,000 samples (the reference's epoch). */
 export function defaultSamplesPerEpoch(trainImages: number, minimum = 1000): number {
   if (!Number.isInteger(trainImages) || trainImages < 1) throw new Error(`defaultSamplesPerEpoch: trainImages must be a positive integer (got ${trainImages})`);
@@ -107,8 +118,9 @@ export async function train(net: Network, options: TrainOptions): Promise<TrainR
   });
   const steps = Math.ceil(samplesPerEpoch / batchSize);
   const now = options.now ?? (() => performance.now());
-  const step = new TrainStep(net, size.height, size.width, options);
-  const fingerprint = JSON.stringify({ batchSize, samplesPerEpoch, stages, cosine: !!options.cosine, freeze: options.freeze ?? 'pretrained', micro: options.microBatch ?? null, m: step.sgd.momentum, wd: step.sgd.weightDecay });
+  const microBatch = options.microBatch ?? defaultMicroBatch(batchSize, size.height, size.width);
+  const step = new TrainStep(net, size.height, size.width, { ...options, microBatch });
+  const fingerprint = JSON.stringify({ batchSize, samplesPerEpoch, stages, cosine: !!options.cosine, freeze: options.freeze ?? 'pretrained', micro: microBatch, m: step.sgd.momentum, wd: step.sgd.weightDecay });
   const result: TrainResult = { steps: 0, completed: false };
   let globalStep = 0;
   let start = { stage: 0, epoch: 0 };
