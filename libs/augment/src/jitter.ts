@@ -90,22 +90,26 @@ export function jitterPatch(
   const colour = channels !== 1;
   const codes: number[] = [];
   for (const op of params.order) if (colour || op === 'brightness' || op === 'contrast') codes.push(OP_CODE[op]);
-  // Contrast needs the mean gray level of the patch after the ops before it: pass 1 runs those ops only to sum
-  // the gray level, pass 2 runs them again followed by contrast and the rest. Recomputing is cheaper than
-  // storing intermediate floats, and nothing is rounded before the end.
-  const pre = Int32Array.from(codes.slice(0, codes.indexOf(CONTRAST)));
-  memoKeys.fill(-1);
-  const mean = pass(pixels, channels, 0, count * channels, pre, params, 0, false) / count;
+  // Contrast needs the mean gray level of the patch after the ops before it: pass 1 runs those ops to sum the gray
+  // level (straight from the bytes when there are none), pass 2 continues from pass 1's values with contrast and
+  // the rest. Nothing is rounded before the end.
+  const nPre = codes.indexOf(CONTRAST);
+  preKeys.fill(-1);
+  const graySum =
+    nPre === 0
+      ? grayOfBytes(pixels, channels, count)
+      : pass(pixels, channels, 0, count * channels, Int32Array.from(codes), nPre, params, 0, false);
+  const mean = graySum / count;
   const all = Int32Array.from(codes);
-  memoKeys.fill(-1);
+  outKeys.fill(-1);
   if (spans === null) {
-    pass(pixels, channels, 0, count * channels, all, params, mean, true);
+    pass(pixels, channels, 0, count * channels, all, all.length, params, mean, true);
     return;
   }
   for (let r = 0; 2 * r < spans.length; r++) {
     const a = spans[2 * r]!;
     const b = spans[2 * r + 1]!;
-    if (b > a) pass(pixels, channels, (r * width + a) * channels, (r * width + b) * channels, all, params, mean, true);
+    if (b > a) pass(pixels, channels, (r * width + a) * channels, (r * width + b) * channels, all, all.length, params, mean, true);
   }
 }
 
@@ -123,15 +127,33 @@ const WB = 0.114;
 // Both passes are pure functions of a pixel's input colour, and a patch of a real image repeats colours (a
 // 120×120 bottle patch holds 3,500–5,400 distinct ones), so results are memoised in a direct-mapped table keyed
 // by the 24-bit colour. Identical results, several times faster on real images.
+// Pass 1 keeps each colour's values after the pre-contrast ops, so pass 2 starts from them instead of
+// recomputing.
 const MEMO_BITS = 14;
-const memoKeys = new Int32Array(1 << MEMO_BITS);
-const memoRgb = new Int32Array(1 << MEMO_BITS);
-const memoGray = new Float64Array(1 << MEMO_BITS);
+const preKeys = new Int32Array(1 << MEMO_BITS);
+const preR = new Float64Array(1 << MEMO_BITS);
+const preG = new Float64Array(1 << MEMO_BITS);
+const preB = new Float64Array(1 << MEMO_BITS);
+const preGray = new Float64Array(1 << MEMO_BITS);
+const outKeys = new Int32Array(1 << MEMO_BITS);
+const outRgb = new Int32Array(1 << MEMO_BITS);
+
+function grayOfBytes(pixels: Uint8Array | Uint8ClampedArray, channels: number, count: number): number {
+  let sum = 0;
+  if (channels === 1) for (let p = 0; p < count; p++) sum += pixels[p]! / 255;
+  else {
+    for (let p = 0, end = count * channels; p < end; p += channels) {
+      sum += WR * (pixels[p]! / 255) + WG * (pixels[p + 1]! / 255) + WB * (pixels[p + 2]! / 255);
+    }
+  }
+  return sum;
+}
 
 /**
- * Runs `ops` on the pixels from byte `start` to `end` and returns the sum of the resulting gray levels; writes
- * them back (rounded) when `write`. One loop with the ops inlined: per-pixel calls and arrays cost several times
- * more. The caller clears the memo table when the function the table caches changes.
+ * Runs `ops[0..nOps)` on the pixels from byte `start` to `end` and returns the sum of the resulting gray levels.
+ * Pass 1 (`write` false) memoises per colour the values after those ops; pass 2 (`write` true) starts from them
+ * when present (skipping the pre-contrast ops) and writes the pixels back, rounded. One loop with the ops inlined:
+ * per-pixel calls and arrays cost several times more. The caller clears the memo keys before each pass.
  */
 function pass(
   pixels: Uint8Array | Uint8ClampedArray,
@@ -139,12 +161,13 @@ function pass(
   start: number,
   end: number,
   ops: Int32Array,
+  nOps: number,
   params: JitterParams,
   mean: number,
   write: boolean,
 ): number {
   const colour = channels !== 1;
-  const nOps = ops.length;
+  const contrastAt = ops.indexOf(CONTRAST);
   const bright = params.brightness;
   const contrast = params.contrast;
   const contrastAdd = (1 - contrast) * mean;
@@ -154,22 +177,34 @@ function pass(
   for (let p = start; p < end; p += channels) {
     const key = colour ? (pixels[p]! << 16) | (pixels[p + 1]! << 8) | pixels[p + 2]! : pixels[p]!;
     const slot = imul(key, 0x9e3779b1) >>> (32 - MEMO_BITS);
-    if (memoKeys[slot] === key) {
-      graySum += memoGray[slot]!;
-      if (write) {
-        const v = memoRgb[slot]!;
-        pixels[p] = v >>> 16;
-        if (colour) {
-          pixels[p + 1] = (v >>> 8) & 255;
-          pixels[p + 2] = v & 255;
-        }
+    if (!write && preKeys[slot] === key) {
+      graySum += preGray[slot]!;
+      continue;
+    }
+    if (write && outKeys[slot] === key) {
+      const v = outRgb[slot]!;
+      pixels[p] = v >>> 16;
+      if (colour) {
+        pixels[p + 1] = (v >>> 8) & 255;
+        pixels[p + 2] = v & 255;
       }
       continue;
     }
-    let r = pixels[p]! / 255;
-    let g = colour ? pixels[p + 1]! / 255 : r;
-    let b = colour ? pixels[p + 2]! / 255 : r;
-    for (let k = 0; k < nOps; k++) {
+    let r: number;
+    let g: number;
+    let b: number;
+    let k = 0;
+    if (write && preKeys[slot] === key) {
+      r = preR[slot]!;
+      g = preG[slot]!;
+      b = preB[slot]!;
+      k = contrastAt;
+    } else {
+      r = pixels[p]! / 255;
+      g = colour ? pixels[p + 1]! / 255 : r;
+      b = colour ? pixels[p + 2]! / 255 : r;
+    }
+    for (; k < nOps; k++) {
       const op = ops[k];
       if (op === BRIGHTNESS) {
         r = clamp01(bright * r);
@@ -195,26 +230,31 @@ function pass(
         h = h / 6 + shift;
         h -= floor(h);
         const h6 = h * 6;
-        let k = 5 + h6;
-        k -= 6 * floor(k / 6);
-        r = maxc - cr * max(0, min(k, 4 - k, 1));
-        k = 3 + h6;
-        k -= 6 * floor(k / 6);
-        g = maxc - cr * max(0, min(k, 4 - k, 1));
-        k = 1 + h6;
-        k -= 6 * floor(k / 6);
-        b = maxc - cr * max(0, min(k, 4 - k, 1));
+        let t = 5 + h6;
+        t -= 6 * floor(t / 6);
+        r = maxc - cr * max(0, min(t, 4 - t, 1));
+        t = 3 + h6;
+        t -= 6 * floor(t / 6);
+        g = maxc - cr * max(0, min(t, 4 - t, 1));
+        t = 1 + h6;
+        t -= 6 * floor(t / 6);
+        b = maxc - cr * max(0, min(t, 4 - t, 1));
       }
     }
-    const gray = colour ? WR * r + WG * g + WB * b : r;
-    graySum += gray;
-    memoKeys[slot] = key;
-    memoGray[slot] = gray;
-    if (write) {
+    if (!write) {
+      const gray = colour ? WR * r + WG * g + WB * b : r;
+      graySum += gray;
+      preKeys[slot] = key;
+      preGray[slot] = gray;
+      preR[slot] = r;
+      preG[slot] = g;
+      preB[slot] = b;
+    } else {
       const R = round(r * 255);
       const G = round(g * 255);
       const B = round(b * 255);
-      memoRgb[slot] = (R << 16) | (G << 8) | B;
+      outKeys[slot] = key;
+      outRgb[slot] = (R << 16) | (G << 8) | B;
       pixels[p] = R;
       if (colour) {
         pixels[p + 1] = G;
