@@ -151,45 +151,6 @@ describe('training', () => {
   });
 });
 
-describe('native kernels', () => {
-  it('fused BatchNorm/ReLU kernels give the generic closed-form gradients (tensorflow backend)', () => {
-    if (!native) {
-      console.warn('train.spec: native-kernel comparison skipped on the cpu backend (no native kernels there)');
-      return;
-    }
-    const net = new Network({ headWidths: [32, 16] });
-    const vars = net.trainableVariables();
-    const rng = new Rng(8);
-    const batch = toyBatch(rng, 6);
-    const grads = ['1', '0'].map((flag) => {
-      process.env.SSAD_NATIVE_KERNELS = flag;
-      return tf.tidy(() => {
-        const x = tf.tensor4d(batch.x, [6, SIZE, SIZE, 3]);
-        const y = tf.oneHot(tf.tensor1d(batch.y, 'int32'), 3);
-        const { grads: g } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, net.forward(x, { training: true }).logits) as tf.Scalar, [...vars.values()]);
-        return Object.fromEntries([...vars].map(([n, v]) => [n, g[v.name].dataSync() as Float32Array]));
-      });
-    });
-    delete process.env.SSAD_NATIVE_KERNELS;
-    let worst = 0;
-    for (const [n] of vars) {
-      // A Linear bias right before a training-mode BatchNorm has zero true gradient: both sides are rounding noise.
-      if (/^head\.\d+\.bias$/.test(n) && vars.has(n.replace(/\.(\d+)\.bias$/, (_, i) => `.${Number(i) + 1}.weight`))) continue;
-      const a = grads[0][n];
-      const b = grads[1][n];
-      let num = 0;
-      let den = 0;
-      for (let i = 0; i < a.length; i++) {
-        num += (a[i] - b[i]) ** 2;
-        den += b[i] ** 2;
-      }
-      worst = Math.max(worst, Math.sqrt(num / den));
-    }
-    expect(worst).toBeLessThan(1e-3);
-    net.dispose();
-  });
-});
-
 describe('checkpoints', () => {
   it('resuming from an epoch-end checkpoint reproduces the uninterrupted run exactly', async () => {
     const dirA = fs.mkdtempSync(path.join(os.tmpdir(), 'ckA-'));
