@@ -37,7 +37,8 @@ async function tryImport(pkg: string): Promise<string | undefined> {
   }
 }
 
-async function choose(options: InitBackendOptions): Promise<BackendChoice> {
+/** The selection itself, without the once-per-process cache (initBackend is the public entry). */
+export async function chooseBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
   const env = process.env.SSAD_BACKEND;
   const force = options.force ?? (env ? (env as BackendName) : undefined);
   if (force !== undefined && force !== 'tensorflow' && force !== 'cpu')
@@ -70,7 +71,7 @@ async function choose(options: InitBackendOptions): Promise<BackendChoice> {
 /** Selects and initialises the backend (idempotent: later calls return the first choice). */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
   if (!chosen) {
-    chosen = choose(options).then(async (c) => {
+    chosen = chooseBackend(options).then(async (c) => {
       await tf.ready();
       backendChoice = c;
       options.log?.(`ssad: tfjs backend ${c.backend} — ${c.reason}`, c);

@@ -1,4 +1,4 @@
-export { initBackend, backendChoice, type BackendChoice, type BackendName, type InitBackendOptions } from './backend.js';
+export { initBackend, chooseBackend, backendChoice, type BackendChoice, type BackendName, type InitBackendOptions } from './backend.js';
 export {
   arrayKind,
   parseSafetensors,
