@@ -43,6 +43,10 @@ export function rotateInto<T extends Uint8Array | Uint8ClampedArray>(
   const outWidth = rotation === 180 ? width : height;
   // Stores dominate the cost, so whole 32-bit words are written when rows allow it (4 pixels of 1 or 3 channels,
   // or 1 pixel of 4); byte order is the platform's, hence the little-endian check.
+  if (LITTLE_ENDIAN && channels === 3 && src.byteOffset % 4 === 0 && dst.byteOffset % 4 === 0 && width % 4 === 0 && height % 4 === 0) {
+    rotateRgbWords(src, width, height, rotation, dst);
+    return dst;
+  }
   if (LITTLE_ENDIAN && dst.byteOffset % 4 === 0 && (channels === 4 || outWidth % 4 === 0)) {
     rotatePacked(src, width, height, channels, rotation, dst);
     return dst;
@@ -112,6 +116,83 @@ function rotatePacked(
       }
     }
   }
+}
+
+/**
+ * RGB with both sides multiples of 4: every row is whole 32-bit words and 4 pixels are exactly 3 words, so
+ * 4-pixel groups are read and written as words and shuffled with shifts — a quarter of the memory operations of
+ * a byte walk. 180° reverses each row group by group; 90°/270° turn 4×4-pixel blocks (4 source rows → 4 output
+ * rows), so both sides of the transposition stay sequential.
+ */
+function rotateRgbWords(
+  src: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  rotation: 90 | 180 | 270,
+  dst: Uint8Array | Uint8ClampedArray,
+): void {
+  const s32 = new Uint32Array(src.buffer, src.byteOffset, src.length >> 2);
+  const d32 = new Uint32Array(dst.buffer, dst.byteOffset, dst.length >> 2);
+  const srcRow = (width * 3) >> 2;
+  if (rotation === 180) {
+    // Output group j of row oy is source group (width/4 - 1 - j) of row height-1-oy, pixels reversed.
+    for (let oy = 0; oy < height; oy++) {
+      let o = oy * srcRow;
+      for (let s = (height - oy) * srcRow - 3; s >= (height - 1 - oy) * srcRow; s -= 3) {
+        const a = s32[s]!;
+        const b = s32[s + 1]!;
+        const c = s32[s + 2]!;
+        d32[o++] = (c >>> 8) | ((b << 8) & 0xff000000);
+        d32[o++] = (b >>> 24) | ((c & 0xff) << 8) | ((a >>> 24) << 16) | ((b & 0xff) << 24);
+        d32[o++] = ((b >>> 8) & 0xff) | (a << 8);
+      }
+    }
+    return;
+  }
+  // Output (ox, oy) is source (width-1-oy, ox) at 90° and (oy, height-1-ox) at 270°. A block covers output rows
+  // oy..oy+3 and columns ox..ox+3: source column group g (4 pixels), source rows r0 + j·dr for j = 0..3.
+  const outRow = (height * 3) >> 2;
+  const ccw = rotation === 90;
+  for (let oy = 0; oy < width; oy += 4) {
+    const g = ccw ? width - 4 - oy : oy;
+    for (let ox = 0; ox < height; ox += 4) {
+      const r0 = ccw ? ox : height - 1 - ox;
+      const dr = ccw ? srcRow : -srcRow;
+      let s = r0 * srcRow + (g >> 2) * 3;
+      // p<j><k>: pixel k of the group in source row j, as 24-bit values.
+      let a = s32[s]!, b = s32[s + 1]!, c = s32[s + 2]!;
+      const p00 = a & 0xffffff, p01 = (a >>> 24) | ((b & 0xffff) << 8), p02 = (b >>> 16) | ((c & 0xff) << 16), p03 = c >>> 8;
+      s += dr;
+      a = s32[s]!; b = s32[s + 1]!; c = s32[s + 2]!;
+      const p10 = a & 0xffffff, p11 = (a >>> 24) | ((b & 0xffff) << 8), p12 = (b >>> 16) | ((c & 0xff) << 16), p13 = c >>> 8;
+      s += dr;
+      a = s32[s]!; b = s32[s + 1]!; c = s32[s + 2]!;
+      const p20 = a & 0xffffff, p21 = (a >>> 24) | ((b & 0xffff) << 8), p22 = (b >>> 16) | ((c & 0xff) << 16), p23 = c >>> 8;
+      s += dr;
+      a = s32[s]!; b = s32[s + 1]!; c = s32[s + 2]!;
+      const p30 = a & 0xffffff, p31 = (a >>> 24) | ((b & 0xffff) << 8), p32 = (b >>> 16) | ((c & 0xff) << 16), p33 = c >>> 8;
+      // Output row oy+i takes pixel k = 3-i (90°) or k = i (270°) of each source row, in row order.
+      const o = oy * outRow + (ox >> 2) * 3;
+      if (ccw) {
+        put(d32, o, p03, p13, p23, p33);
+        put(d32, o + outRow, p02, p12, p22, p32);
+        put(d32, o + 2 * outRow, p01, p11, p21, p31);
+        put(d32, o + 3 * outRow, p00, p10, p20, p30);
+      } else {
+        put(d32, o, p00, p10, p20, p30);
+        put(d32, o + outRow, p01, p11, p21, p31);
+        put(d32, o + 2 * outRow, p02, p12, p22, p32);
+        put(d32, o + 3 * outRow, p03, p13, p23, p33);
+      }
+    }
+  }
+}
+
+/** Packs four 24-bit pixels into three little-endian words at `o`. */
+function put(d32: Uint32Array, o: number, q0: number, q1: number, q2: number, q3: number): void {
+  d32[o] = q0 | (q1 << 24);
+  d32[o + 1] = (q1 >>> 8) | (q2 << 16);
+  d32[o + 2] = (q2 >>> 16) | (q3 << 8);
 }
 
 /** A rotated copy of `image` (90° and 270° swap width and height). */

@@ -9,7 +9,8 @@ import {
 } from './cutpaste.js';
 import { assertPixelImage, type PixelImage } from './image.js';
 import type { JitterOptions } from './jitter.js';
-import { checkRotation, rotateInto, type Rotation } from './rotate.js';
+import type { Box } from './patch.js';
+import { checkRotation, rotateInto, rotationStrides, type Rotation } from './rotate.js';
 import type { Rng } from './rng.js';
 import { assertScarFits, pasteScar, resolveScarOptions, type ResolvedScar, type ScarMeta, type ScarOptions } from './scar.js';
 import { sharedWorkspace, type Workspace } from './workspace.js';
@@ -149,7 +150,10 @@ export function pretextSample(image: PixelImage, rng: Rng, options: PretextOptio
   const mask0 = ws.mask(W * H);
   const { label, meta } = drawPretextInto(image, rng, o, work, mask0, ws);
   const r = meta.rotation;
-  if (r === 0) return { image: { width: W, height: H, channels: c, data: work.slice() }, label, mask: mask0.slice(), meta };
+  const mask = new Uint8Array(W * H);
+  // Only the target box can hold changed pixels: it alone is carried over into the final frame.
+  if (meta.kind !== 'normal') copyBoxRotated(mask0, W, H, meta.target, r, mask);
+  if (r === 0) return { image: { width: W, height: H, channels: c, data: work.slice() }, label, mask, meta };
   const swap = r === 90 || r === 270;
   return {
     image: {
@@ -159,10 +163,19 @@ export function pretextSample(image: PixelImage, rng: Rng, options: PretextOptio
       data: rotateInto(work, W, H, c, r, new Uint8Array(work.length)),
     },
     label,
-    // Class 0 changes nothing: its mask is all zero in any frame.
-    mask: label === 0 ? new Uint8Array(mask0.length) : rotateInto(mask0, W, H, 1, r, new Uint8Array(mask0.length)),
+    mask,
     meta,
   };
+}
+
+/** Writes the 1s of `box` in `mask` (width × height) to `out` through the rotation's index mapping. */
+function copyBoxRotated(mask: Uint8Array, width: number, height: number, box: Box, rotation: Rotation, out: Uint8Array): void {
+  const { base, dx, dy } = rotationStrides(width, height, rotation);
+  for (let y = box.y; y < box.y + box.height; y++) {
+    let s = y * width + box.x;
+    let d = base + y * dy + box.x * dx;
+    for (let x = 0; x < box.width; x++, s++, d += dx) if (mask[s] !== 0) out[d] = 1;
+  }
 }
 
 function isResolved(o: PretextOptions | ResolvedPretext): o is ResolvedPretext {
