@@ -34,7 +34,7 @@ for (const file of fs.existsSync(srcDir) ? walk(srcDir) : []) {
     if (!isSpec && /\bMath\.random\s*\(/.test(line)) problems.push(`${at}: Math.random (use a seeded Rng)`);
     if (isLib && !isSpec && /\bconsole\.(log|info|warn|error|debug)\s*\(/.test(line))
       problems.push(`${at}: console output in a library (report through a callback)`);
-    if (isSpec && /\b(it|test|describe)\.only\(|\bf(it|describe)\(/.test(line)) problems.push(`${at}: focused test`);
+    if (isSpec && /\b(it|test|describe)\.only\(|(^|[^.\w])f(it|describe)\(/.test(line)) problems.push(`${at}: focused test`);
     const imp = line.match(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]([^'"]+)['"]/);
     if (!imp) return;
     const spec = imp[1];
