@@ -1,6 +1,5 @@
 // Fills a preallocated NHWC float32 batch and its labels with pretext samples, without per-sample allocations.
 import { assertPixelImage, type PixelImage } from './image.js';
-import { rotationStrides } from './rotate.js';
 import type { Rng } from './rng.js';
 import {
   assertPretextFits,
@@ -96,20 +95,26 @@ function writeFloats(
   x: Float32Array,
   offset: number,
 ): void {
-  const { base, dx, dy } = rotationStrides(W, H, rotation);
-  let s = 0;
-  for (let y = 0; y < H; y++) {
-    let d = offset + (base + y * dy) * 3;
-    const step = dx * 3;
+  // Walks the output in order (sequential float stores dominate the cost) and reads the source through the
+  // rotation: output pixel (ox, oy) is source pixel first + ox · step.
+  const swap = rotation === 90 || rotation === 270;
+  const outW = swap ? H : W;
+  const outH = swap ? W : H;
+  let d = offset;
+  for (let oy = 0; oy < outH; oy++) {
+    const first =
+      rotation === 0 ? oy * W : rotation === 90 ? W - 1 - oy : rotation === 180 ? (H - 1 - oy) * W + W - 1 : (H - 1) * W + oy;
+    const step = rotation === 0 ? 1 : rotation === 90 ? W : rotation === 180 ? -1 : -W;
     if (c === 1) {
-      for (let px = 0; px < W; px++, d += step) {
-        const v = src[s++]!;
+      for (let ox = 0, s = first; ox < outW; ox++, s += step, d += 3) {
+        const v = src[s]!;
         x[d] = lut[v]!;
         x[d + 1] = lut[256 + v]!;
         x[d + 2] = lut[512 + v]!;
       }
     } else {
-      for (let px = 0; px < W; px++, d += step, s += c) {
+      const st = step * c;
+      for (let ox = 0, s = first * c; ox < outW; ox++, s += st, d += 3) {
         x[d] = lut[src[s]!]!;
         x[d + 1] = lut[256 + src[s + 1]!]!;
         x[d + 2] = lut[512 + src[s + 2]!]!;
