@@ -36,37 +36,32 @@ export function torchShape(spec: ParamSpec): number[] {
 
 /** Torch-layout values → tfjs-layout values. */
 export function fromTorch(spec: ParamSpec, data: Float32Array): Float32Array {
-  if (spec.kind === 'vector') return data;
-  if (spec.kind === 'linear') {
-    const [inF, outF] = spec.shape;
-    const out = new Float32Array(data.length);
-    for (let o = 0; o < outF; o++) for (let i = 0; i < inF; i++) out[i * outF + o] = data[o * inF + i];
-    return out;
-  }
-  const [kh, kw, ci, co] = spec.shape;
-  const out = new Float32Array(data.length);
-  for (let o = 0; o < co; o++)
-    for (let c = 0; c < ci; c++)
-      for (let y = 0; y < kh; y++)
-        for (let x = 0; x < kw; x++) out[((y * kw + x) * ci + c) * co + o] = data[((o * ci + c) * kh + y) * kw + x];
-  return out;
+  return relayout(spec, data, true);
 }
 
 /** tfjs-layout values → torch-layout values. */
 export function toTorch(spec: ParamSpec, data: Float32Array): Float32Array {
+  return relayout(spec, data, false);
+}
+
+// One index mapping serves both directions: Linear [out,in] ↔ [in,out], conv OIHW ↔ HWIO.
+function relayout(spec: ParamSpec, data: Float32Array, intoTfjs: boolean): Float32Array {
   if (spec.kind === 'vector') return data;
+  const out = new Float32Array(data.length);
+  const move = (tfjsIndex: number, torchIndex: number) => {
+    if (intoTfjs) out[tfjsIndex] = data[torchIndex];
+    else out[torchIndex] = data[tfjsIndex];
+  };
   if (spec.kind === 'linear') {
     const [inF, outF] = spec.shape;
-    const out = new Float32Array(data.length);
-    for (let o = 0; o < outF; o++) for (let i = 0; i < inF; i++) out[o * inF + i] = data[i * outF + o];
+    for (let o = 0; o < outF; o++) for (let i = 0; i < inF; i++) move(i * outF + o, o * inF + i);
     return out;
   }
   const [kh, kw, ci, co] = spec.shape;
-  const out = new Float32Array(data.length);
   for (let o = 0; o < co; o++)
     for (let c = 0; c < ci; c++)
       for (let y = 0; y < kh; y++)
-        for (let x = 0; x < kw; x++) out[((o * ci + c) * kh + y) * kw + x] = data[((y * kw + x) * ci + c) * co + o];
+        for (let x = 0; x < kw; x++) move(((y * kw + x) * ci + c) * co + o, ((o * ci + c) * kh + y) * kw + x);
   return out;
 }
 
