@@ -28,10 +28,13 @@ describe('parseArgs', () => {
     [['--data'], /--data: missing value/],
     [['--data', '--resume'], /--data: missing value/],
     [['--resume=yes'], /--resume: is a flag/],
-    [['--data', 'a', '--data', 'b'], /given more than once/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv as string[], specs)).toThrow(UsageError);
     expect(() => parseArgs(argv as string[], specs)).toThrow(message);
+  });
+
+  it('lets a repeated option take its last value', () => {
+    expect(parseArgs(['--image-size', '64', '--image-size=128'], specs).options['image-size']).toBe(128);
   });
 
   it('lists every option in the help', () => {

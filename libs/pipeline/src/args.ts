@@ -63,7 +63,11 @@ function checkChoice(spec: ArgSpec, value: string): void {
     throw new UsageError(`--${spec.name}: expected one of ${spec.choices!.join(', ')}, got "${value}"`);
 }
 
-/** Parses argv (without node and script). `--` ends options; everything else not starting with `--` is positional. */
+/**
+ * Parses argv (without node and script). `--` ends options; everything else not starting with `--` is positional.
+ * A repeated option takes its last value, so a target's built-in defaults (e.g. the demo's --image-size) can be
+ * overridden by arguments appended after them.
+ */
 export function parseArgs(argv: readonly string[], specs: readonly ArgSpec[]): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const options: Record<string, ParsedValue> = {};
@@ -87,7 +91,6 @@ export function parseArgs(argv: readonly string[], specs: readonly ArgSpec[]): P
       const known = specs.map((s) => `--${s.name}`).join(', ');
       throw new UsageError(`unknown option "--${name}" (known: ${known})`);
     }
-    if (spec.name in options) throw new UsageError(`--${spec.name} given more than once`);
     if (spec.type === 'flag') {
       if (eq >= 0) {
         const raw = arg.slice(eq + 1);
