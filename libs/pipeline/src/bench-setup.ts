@@ -50,7 +50,8 @@ export async function benchmarkHeader(dataset: DatasetChoice, preset: string, ov
     preset,
     backend: `${backend.backend} (${backend.package})`,
     versions: { node: process.versions.node, tfjs: tf.version_core, ssad: PIPELINE_VERSION, platform: `${os.platform()}-${os.arch()}`, cpus: String(os.cpus().length) },
-    options: { ...overrides },
+    // The preset's values with the overrides applied: what every run of the sweep uses.
+    options: { ...PRESETS[overrides.preset ?? 'paper'], ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) },
     startedAt: new Date().toISOString(),
   };
 }
