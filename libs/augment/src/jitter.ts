@@ -5,7 +5,7 @@ import { assertPixelImage, cloneImage, type PixelImage } from './image.js';
 import type { Rng } from './rng.js';
 import { checkNumber } from './validate.js';
 // Module-level aliases: global lookups inside hot loops are slow in sandboxed contexts (jest's vm).
-const { floor, imul, max, min, round } = Math;
+const { floor, imul, max, round } = Math;
 
 export type JitterOp = 'brightness' | 'contrast' | 'saturation' | 'hue';
 
@@ -90,27 +90,42 @@ export function jitterPatch(
   const colour = channels !== 1;
   const codes: number[] = [];
   for (const op of params.order) if (colour || op === 'brightness' || op === 'contrast') codes.push(OP_CODE[op]);
-  // Contrast needs the mean gray level of the patch after the ops before it: pass 1 runs those ops to sum the gray
-  // level (straight from the bytes when there are none), pass 2 continues from pass 1's values with contrast and
-  // the rest. Nothing is rounded before the end.
-  const nPre = codes.indexOf(CONTRAST);
-  preKeys.fill(-1);
-  const graySum =
-    nPre === 0
-      ? grayOfBytes(pixels, channels, count)
-      : pass(pixels, channels, 0, count * channels, Int32Array.from(codes), nPre, params, 0, false);
-  const mean = graySum / count;
-  const all = Int32Array.from(codes);
-  outKeys.fill(-1);
-  if (spans === null) {
-    pass(pixels, channels, 0, count * channels, all, all.length, params, mean, true);
+  const ops = Int32Array.from(codes);
+  // Brightness and contrast act on each channel value alone, so a leading run of them is a 256-entry table;
+  // only the ops from the first saturation/hue on need per-pixel arithmetic. Contrast needs the mean gray level
+  // of the whole patch after the ops before it, summed pixel by pixel in order as before. Every value goes
+  // through the same float64 operations in the same order as a plain per-pixel loop: bytes are identical.
+  let lead = 0;
+  while (lead < ops.length && (ops[lead] === BRIGHTNESS || ops[lead] === CONTRAST)) lead++;
+  const firstContrast = ops.indexOf(CONTRAST);
+  let contrastAdd = 0;
+  if (firstContrast >= 0 && firstContrast < lead) {
+    buildLut(ops, firstContrast, params, 0, preLut);
+    contrastAdd = (1 - params.contrast) * (grayOfLut(pixels, channels, count, preLut) / count);
+  }
+  buildLut(ops, lead, params, contrastAdd, leadLut);
+  if (lead === ops.length) {
+    for (let v = 0; v < 256; v++) byteLut[v] = round(leadLut[v]! * 255);
+    forEachRun(count, width, spans, (a, b) => mapBytes(pixels, channels, a, b));
     return;
   }
-  for (let r = 0; 2 * r < spans.length; r++) {
-    const a = spans[2 * r]!;
-    const b = spans[2 * r + 1]!;
-    if (b > a) pass(pixels, channels, (r * width + a) * channels, (r * width + b) * channels, all, all.length, params, mean, true);
+  // Colour from here on (saturation or hue remain): each distinct colour of the pixels involved is computed
+  // once (a real 120×120 patch holds 3,500–5,400 of them), in float64 scratch with one tight loop per op.
+  ensureScratch(count);
+  let n = 0;
+  let from = lead;
+  const whole = firstContrast > lead || spans === null;
+  dedupeKeys.fill(-1);
+  forEachRun(count, whole ? 0 : width, whole ? null : spans, (a, b) => {
+    n = dedupe(pixels, channels, a, b, n);
+  });
+  if (firstContrast > lead) {
+    from = runOps(ops, lead, firstContrast, params, 0, n);
+    contrastAdd = (1 - params.contrast) * (graySum(n, count) / count);
   }
+  runOps(ops, from, ops.length, params, contrastAdd, n);
+  roundAll(n);
+  forEachRun(count, width, spans, (a, b) => scatter(pixels, channels, a, b));
 }
 
 const BRIGHTNESS = 0;
@@ -124,145 +139,242 @@ const WR = 0.2989;
 const WG = 0.587;
 const WB = 0.114;
 
-// Both passes are pure functions of a pixel's input colour, and a patch of a real image repeats colours (a
-// 120×120 bottle patch holds 3,500–5,400 distinct ones), so results are memoised in a direct-mapped table keyed
-// by the 24-bit colour. Identical results, several times faster on real images.
-// Pass 1 keeps each colour's values after the pre-contrast ops, so pass 2 starts from them instead of
-// recomputing.
-const MEMO_BITS = 14;
-const preKeys = new Int32Array(1 << MEMO_BITS);
-const preR = new Float64Array(1 << MEMO_BITS);
-const preG = new Float64Array(1 << MEMO_BITS);
-const preB = new Float64Array(1 << MEMO_BITS);
-const preGray = new Float64Array(1 << MEMO_BITS);
-const outKeys = new Int32Array(1 << MEMO_BITS);
-const outRgb = new Int32Array(1 << MEMO_BITS);
+const preLut = new Float64Array(256);
+const leadLut = new Float64Array(256);
+const byteLut = new Uint8Array(256);
+// Per-pixel values (structure of arrays), grown on demand and reused across calls.
+let sR = new Float64Array(0);
+let sG = new Float64Array(0);
+let sB = new Float64Array(0);
+let sGray = new Float64Array(0);
+let sOut = new Uint8Array(0);
+// Scratch index of each processed pixel's colour, by pixel index.
+let pixelSlot = new Int32Array(0);
+// Direct-mapped cache: packed colour → scratch index. A collision only costs a recomputation.
+const DEDUPE_BITS = 15;
+const dedupeKeys = new Int32Array(1 << DEDUPE_BITS);
+const dedupeSlot = new Int32Array(1 << DEDUPE_BITS);
 
-function grayOfBytes(pixels: Uint8Array | Uint8ClampedArray, channels: number, count: number): number {
+function ensureScratch(count: number): void {
+  if (sR.length >= count) return;
+  sR = new Float64Array(count);
+  sG = new Float64Array(count);
+  sB = new Float64Array(count);
+  sGray = new Float64Array(count);
+  sOut = new Uint8Array(3 * count);
+  pixelSlot = new Int32Array(count);
+}
+
+/**
+ * Records the scratch index of pixels [from, to) in pixelSlot (by pixel index), appending colours not in
+ * the cache to the scratch through leadLut; returns the new number of scratch entries.
+ */
+function dedupe(pixels: Uint8Array | Uint8ClampedArray, channels: number, from: number, to: number, n: number): number {
+  const keys = dedupeKeys;
+  const slots = dedupeSlot;
+  const slot = pixelSlot;
+  const lut = leadLut;
+  const R = sR;
+  const G = sG;
+  const B = sB;
+  let m = n;
+  let t = from;
+  for (let p = from * channels, end = to * channels; p < end; p += channels, t++) {
+    const key = (pixels[p]! << 16) | (pixels[p + 1]! << 8) | pixels[p + 2]!;
+    const h = imul(key, 0x9e3779b1) >>> (32 - DEDUPE_BITS);
+    if (keys[h] === key) {
+      slot[t] = slots[h]!;
+      continue;
+    }
+    keys[h] = key;
+    slots[h] = m;
+    slot[t] = m;
+    R[m] = lut[pixels[p]!]!;
+    G[m] = lut[pixels[p + 1]!]!;
+    B[m] = lut[pixels[p + 2]!]!;
+    m++;
+  }
+  return m;
+}
+
+/** Calls `fn(from, to)` for each run of pixel indices to process: all pixels, or each row's span. */
+function forEachRun(count: number, width: number, spans: Int32Array | null, fn: (from: number, to: number) => void): void {
+  if (spans === null) {
+    fn(0, count);
+    return;
+  }
+  for (let r = 0; 2 * r < spans.length; r++) {
+    const a = spans[2 * r]!;
+    const b = spans[2 * r + 1]!;
+    if (b > a) fn(r * width + a, r * width + b);
+  }
+}
+
+/** Maps the colour bytes (not alpha) of pixels [from, to) through byteLut. */
+function mapBytes(pixels: Uint8Array | Uint8ClampedArray, channels: number, from: number, to: number): void {
+  const lut = byteLut;
+  if (channels === 1) {
+    for (let p = from; p < to; p++) pixels[p] = lut[pixels[p]!]!;
+    return;
+  }
+  for (let p = from * channels, end = to * channels; p < end; p += channels) {
+    pixels[p] = lut[pixels[p]!]!;
+    pixels[p + 1] = lut[pixels[p + 1]!]!;
+    pixels[p + 2] = lut[pixels[p + 2]!]!;
+  }
+}
+
+/** table[v] = the value of byte v after ops[0..nOps), all of them brightness or contrast. */
+function buildLut(ops: Int32Array, nOps: number, params: JitterParams, contrastAdd: number, table: Float64Array): void {
+  const bright = params.brightness;
+  const contrast = params.contrast;
+  for (let v = 0; v < 256; v++) {
+    let x = v / 255;
+    for (let k = 0; k < nOps; k++) x = ops[k] === BRIGHTNESS ? clamp01(bright * x) : clamp01(contrast * x + contrastAdd);
+    table[v] = x;
+  }
+}
+
+/** Sum over all pixels, in order, of the gray level of the table-mapped values. */
+function grayOfLut(pixels: Uint8Array | Uint8ClampedArray, channels: number, count: number, table: Float64Array): number {
   let sum = 0;
-  if (channels === 1) for (let p = 0; p < count; p++) sum += pixels[p]! / 255;
+  if (channels === 1) for (let p = 0; p < count; p++) sum += table[pixels[p]!]!;
   else {
     for (let p = 0, end = count * channels; p < end; p += channels) {
-      sum += WR * (pixels[p]! / 255) + WG * (pixels[p + 1]! / 255) + WB * (pixels[p + 2]! / 255);
+      sum += WR * table[pixels[p]!]! + WG * table[pixels[p + 1]!]! + WB * table[pixels[p + 2]!]!;
     }
   }
   return sum;
 }
 
-/**
- * Runs `ops[0..nOps)` on the pixels from byte `start` to `end` and returns the sum of the resulting gray levels.
- * Pass 1 (`write` false) memoises per colour the values after those ops; pass 2 (`write` true) starts from them
- * when present (skipping the pre-contrast ops) and writes the pixels back, rounded. One loop with the ops inlined:
- * per-pixel calls and arrays cost several times more. The caller clears the memo keys before each pass.
- */
-function pass(
-  pixels: Uint8Array | Uint8ClampedArray,
-  channels: number,
-  start: number,
-  end: number,
-  ops: Int32Array,
-  nOps: number,
-  params: JitterParams,
-  mean: number,
-  write: boolean,
-): number {
-  const colour = channels !== 1;
-  const contrastAt = ops.indexOf(CONTRAST);
-  const bright = params.brightness;
-  const contrast = params.contrast;
-  const contrastAdd = (1 - contrast) * mean;
-  const sat = params.saturation;
-  const shift = params.hue;
-  let graySum = 0;
-  for (let p = start; p < end; p += channels) {
-    const key = colour ? (pixels[p]! << 16) | (pixels[p + 1]! << 8) | pixels[p + 2]! : pixels[p]!;
-    const slot = imul(key, 0x9e3779b1) >>> (32 - MEMO_BITS);
-    if (!write && preKeys[slot] === key) {
-      graySum += preGray[slot]!;
-      continue;
-    }
-    if (write && outKeys[slot] === key) {
-      const v = outRgb[slot]!;
-      pixels[p] = v >>> 16;
-      if (colour) {
-        pixels[p + 1] = (v >>> 8) & 255;
-        pixels[p + 2] = v & 255;
-      }
-      continue;
-    }
-    let r: number;
-    let g: number;
-    let b: number;
-    let k = 0;
-    if (write && preKeys[slot] === key) {
-      r = preR[slot]!;
-      g = preG[slot]!;
-      b = preB[slot]!;
-      k = contrastAt;
-    } else {
-      r = pixels[p]! / 255;
-      g = colour ? pixels[p + 1]! / 255 : r;
-      b = colour ? pixels[p + 2]! / 255 : r;
-    }
-    for (; k < nOps; k++) {
-      const op = ops[k];
-      if (op === BRIGHTNESS) {
-        r = clamp01(bright * r);
-        g = clamp01(bright * g);
-        b = clamp01(bright * b);
-      } else if (op === CONTRAST) {
-        r = clamp01(contrast * r + contrastAdd);
-        g = clamp01(contrast * g + contrastAdd);
-        b = clamp01(contrast * b + contrastAdd);
-      } else if (op === SATURATION) {
-        const gray = (1 - sat) * (WR * r + WG * g + WB * b);
-        r = clamp01(sat * r + gray);
-        g = clamp01(sat * g + gray);
-        b = clamp01(sat * b + gray);
-      } else {
-        // torchvision _rgb2hsv, h = (h + shift) mod 1, then _hsv2rgb in its sector-free form
-        // f(n) = v - (v - min) · clamp(min(k, 4 - k), 0, 1) with k = (n + 6h) mod 6: the same values, no
-        // six-way branch to mispredict. Gray pixels (s = 0) map back to themselves.
-        const maxc = max(r, g, b);
-        const cr = maxc - min(r, g, b);
-        if (cr === 0) continue;
-        let h = maxc === r ? (g - b) / cr : maxc === g ? 2 + (b - r) / cr : 4 + (r - g) / cr;
-        h = h / 6 + shift;
-        h -= floor(h);
-        const h6 = h * 6;
-        let t = 5 + h6;
-        t -= 6 * floor(t / 6);
-        r = maxc - cr * max(0, min(t, 4 - t, 1));
-        t = 3 + h6;
-        t -= 6 * floor(t / 6);
-        g = maxc - cr * max(0, min(t, 4 - t, 1));
-        t = 1 + h6;
-        t -= 6 * floor(t / 6);
-        b = maxc - cr * max(0, min(t, 4 - t, 1));
-      }
-    }
-    if (!write) {
-      const gray = colour ? WR * r + WG * g + WB * b : r;
-      graySum += gray;
-      preKeys[slot] = key;
-      preGray[slot] = gray;
-      preR[slot] = r;
-      preG[slot] = g;
-      preB[slot] = b;
-    } else {
-      const R = round(r * 255);
-      const G = round(g * 255);
-      const B = round(b * 255);
-      outKeys[slot] = key;
-      outRgb[slot] = (R << 16) | (G << 8) | B;
-      pixels[p] = R;
-      if (colour) {
-        pixels[p + 1] = G;
-        pixels[p + 2] = B;
-      }
-    }
+/** Sum over pixels 0..count, in order, of the gray level of their scratch entry. */
+function graySum(n: number, count: number): number {
+  const R = sR;
+  const G = sG;
+  const B = sB;
+  const gray = sGray;
+  const slot = pixelSlot;
+  for (let i = 0; i < n; i++) gray[i] = WR * R[i]! + WG * G[i]! + WB * B[i]!;
+  let sum = 0;
+  for (let p = 0; p < count; p++) sum += gray[slot[p]!]!;
+  return sum;
+}
+
+function roundAll(n: number): void {
+  const R = sR;
+  const G = sG;
+  const B = sB;
+  const out = sOut;
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    out[j] = round255(R[i]!);
+    out[j + 1] = round255(G[i]!);
+    out[j + 2] = round255(B[i]!);
   }
-  return graySum;
+}
+
+/**
+ * Math.round(v · 255) for v in [0, 1] without the call: truncation is floor for non-negative values, and
+ * x - floor(x) is exact, so ties go up exactly as Math.round's.
+ */
+function round255(v: number): number {
+  const x = v * 255;
+  const f = x | 0;
+  return x - f >= 0.5 ? f + 1 : f;
+}
+
+/** Writes the rounded scratch colour of pixels [from, to) back. */
+function scatter(pixels: Uint8Array | Uint8ClampedArray, channels: number, from: number, to: number): void {
+  const out = sOut;
+  const slot = pixelSlot;
+  for (let p = from * channels, end = to * channels, t = from; p < end; p += channels, t++) {
+    const i = 3 * slot[t]!;
+    pixels[p] = out[i]!;
+    pixels[p + 1] = out[i + 1]!;
+    pixels[p + 2] = out[i + 2]!;
+  }
+}
+
+/** Runs ops[from..to) on the first n scratch pixels, one loop per op; returns `to`. */
+function runOps(ops: Int32Array, from: number, to: number, params: JitterParams, contrastAdd: number, n: number): number {
+  for (let k = from; k < to; k++) {
+    const op = ops[k];
+    if (op === BRIGHTNESS) scaleAll(params.brightness, 0, n);
+    else if (op === CONTRAST) scaleAll(params.contrast, contrastAdd, n);
+    else if (op === SATURATION) saturateAll(params.saturation, n);
+    else hueAll(params.hue, n);
+  }
+  return to;
+}
+
+/** v = clamp01(f · v + add) on every channel (brightness: add = 0). */
+function scaleAll(f: number, add: number, n: number): void {
+  const R = sR;
+  const G = sG;
+  const B = sB;
+  for (let i = 0; i < n; i++) {
+    let v = f * R[i]! + add;
+    R[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    v = f * G[i]! + add;
+    G[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    v = f * B[i]! + add;
+    B[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+}
+
+function saturateAll(sat: number, n: number): void {
+  const R = sR;
+  const G = sG;
+  const B = sB;
+  const keep = 1 - sat;
+  for (let i = 0; i < n; i++) {
+    const r = R[i]!;
+    const g = G[i]!;
+    const b = B[i]!;
+    const gray = keep * (WR * r + WG * g + WB * b);
+    let v = sat * r + gray;
+    R[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    v = sat * g + gray;
+    G[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    v = sat * b + gray;
+    B[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+}
+
+/**
+ * torchvision _rgb2hsv, h = (h + shift) mod 1, then _hsv2rgb in its sector-free form
+ * f(n) = v - (v - min) · clamp(min(k, 4 - k), 0, 1) with k = (n + 6h) mod 6: the same values, no six-way
+ * branch to mispredict. Gray pixels (s = 0) map back to themselves.
+ */
+function hueAll(shift: number, n: number): void {
+  const R = sR;
+  const G = sG;
+  const B = sB;
+  for (let i = 0; i < n; i++) {
+    const r = R[i]!;
+    const g = G[i]!;
+    const b = B[i]!;
+    const maxc = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const minc = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const cr = maxc - minc;
+    if (cr === 0) continue;
+    let h = maxc === r ? (g - b) / cr : maxc === g ? 2 + (b - r) / cr : 4 + (r - g) / cr;
+    h = h / 6 + shift;
+    // floor(h) for h in (-1, 2) by truncation, one less for negative non-integers.
+    const f = h | 0;
+    h -= f > h ? f - 1 : f;
+    const h6 = h * 6;
+    R[i] = maxc - cr * sector(5 + h6);
+    G[i] = maxc - cr * sector(3 + h6);
+    B[i] = maxc - cr * sector(1 + h6);
+  }
+}
+
+/** clamp(min(t, 4 - t), 0, 1) with t = k mod 6 (k >= 0, so truncation is floor). */
+function sector(k: number): number {
+  const t = k - 6 * ((k / 6) | 0);
+  const u = 4 - t;
+  const m = t < u ? t : u;
+  return m < 1 ? (m > 0 ? m : 0) : 1;
 }
 
 function clamp01(v: number): number {
