@@ -41,7 +41,7 @@ export function formatCount(e: CountEvent, barWidth = 20): string {
 /**
  * Turns events into terminal output through the writer the app gives it: step and count lines redraw in place
  * on a TTY (at most every `minIntervalMs`), epoch summaries and phases get their own line. Off a TTY (logs, CI)
- * only the permanent lines are written.
+ * a step line is written as a plain line at most every `logIntervalMs`, so long epochs still show progress.
  */
 export class ProgressRenderer {
   private last = 0;
@@ -51,12 +51,18 @@ export class ProgressRenderer {
     private readonly write: (text: string) => void,
     private readonly tty: boolean,
     private readonly minIntervalMs = 200,
+    private readonly logIntervalMs = 30_000,
   ) {}
 
   handle(e: PipelineEvent): void {
     if (e.kind === 'step' || e.kind === 'count') {
-      if (!this.tty) return;
       const now = Date.now();
+      if (!this.tty) {
+        if (e.kind !== 'step' || now - this.last < this.logIntervalMs) return;
+        this.last = now;
+        this.write(`${formatStep(e)}\n`);
+        return;
+      }
       const final = e.kind === 'count' ? e.done === e.total : e.step === e.steps;
       if (!final && now - this.last < this.minIntervalMs) return;
       this.last = now;
