@@ -2,7 +2,8 @@
 // Entry point: wires the process (argv, stdout, Ctrl-C, exit code) to the benchmark CLI.
 import { main } from './cli.js';
 
-// Quiet TensorFlow's C++ start-up logging (read when the native backend loads, inside initBackend).
+// Quiets TensorFlow's C++ info/warning logs once the native backend is up. libtensorflow 2.21 prints its start-up
+// banner (oneDNN, CPU features) before it reads this variable, so those lines still appear.
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 
 const controller = new AbortController();
