@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PixelImage } from '@ssad/augment';
 import { GaussianDensity } from './density.js';
 import { Network, type ResolvedNetworkOptions } from './network.js';
-import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { arrayKind, readSafetensors, writeSafetensors } from './safetensors.js';
 
 export const DETECTOR_FORMAT = 'ssad-detector';
 export const DETECTOR_FORMAT_VERSION = 1;
@@ -167,7 +167,7 @@ export class Detector {
     const d = readSafetensors(densityFile).tensors;
     const get = (name: string) => {
       const t = d.get(name);
-      if (!t || !(t.data instanceof Float64Array || Object.prototype.toString.call(t.data) === '[object Float64Array]'))
+      if (!t || arrayKind(t.data) !== 'Float64Array')
         throw new Error(`${densityFile}: tensor "${name}" missing or not F64`);
       return t.data as Float64Array;
     };

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import { Network } from './network.js';
 import { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors } from './safetensors.js';
@@ -30,6 +31,29 @@ describe('safetensors', () => {
     expect(Array.from(back.tensors.get('b')!.data)).toEqual(Array.from(new Float32Array([1, -2.5, 3e-8, 4])));
     expect(back.tensors.get('a')).toEqual({ dtype: 'I32', shape: [3], data: new Int32Array([7, -8, 9]) });
     expect(back.tensors.get('c')!.data).toEqual(new Uint8Array([200]));
+  });
+
+  it('takes the dtype from typed arrays of another realm (tfjs-node under jest) instead of writing them as U8', () => {
+    const foreign = vm.runInNewContext(
+      '({ f32: new Float32Array([1.5, -2]), f64: new Float64Array([0.25]), i32: new Int32Array([-7]), u8: new Uint8Array([9]) })',
+    ) as { f32: Float32Array; f64: Float64Array; i32: Int32Array; u8: Uint8Array };
+    expect(foreign.f32 instanceof Float32Array).toBe(false); // the situation being reproduced
+    const back = parseSafetensors(
+      serializeSafetensors(
+        new Map<string, { shape: number[]; data: Float32Array | Float64Array | Int32Array | Uint8Array }>([
+          ['f32', { shape: [2], data: foreign.f32 }],
+          ['f64', { shape: [1], data: foreign.f64 }],
+          ['i32', { shape: [1], data: foreign.i32 }],
+          ['u8', { shape: [1], data: foreign.u8 }],
+        ]),
+      ),
+    ).tensors;
+    expect(['f32', 'f64', 'i32', 'u8'].map((n) => back.get(n)!.dtype)).toEqual(['F32', 'F64', 'I32', 'U8']);
+    expect(Array.from(back.get('f32')!.data)).toEqual([1.5, -2]);
+    expect(Array.from(back.get('f64')!.data)).toEqual([0.25]);
+    expect(Array.from(back.get('i32')!.data)).toEqual([-7]);
+    const other = vm.runInNewContext('new Int16Array(2)') as unknown as Float32Array;
+    expect(() => serializeSafetensors(new Map([['s', { shape: [2], data: other }]]))).toThrow(/"s" is a Int16Array; expected Float32Array/);
   });
 
   it('decodes F16, BF16 and I64', () => {

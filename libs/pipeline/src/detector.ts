@@ -5,7 +5,6 @@ import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
 import { GaussianDensity, Network, readSafetensors, writeSafetensors } from '@ssad/models';
 import { localisationMaps } from './cam.js';
-import { saveNetworkWeights } from './weights-file.js';
 import { computeEmbeddings } from './embeddings.js';
 import type { CamStage, EmbeddingName } from './options.js';
 import { imagesToTensor } from './tensors.js';
@@ -35,7 +34,7 @@ export interface Detector {
 
 export function saveDetector(dir: string, d: Detector): void {
   fs.mkdirSync(dir, { recursive: true });
-  saveNetworkWeights(path.join(dir, 'network.safetensors'), d.network);
+  writeSafetensors(path.join(dir, 'network.safetensors'), d.network.params.toTorchState());
   const g = d.gaussian.state;
   writeSafetensors(
     path.join(dir, 'gaussian.safetensors'),
