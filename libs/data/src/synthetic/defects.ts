@@ -39,8 +39,8 @@ export function scratch(rng: Rng, scene: Scene, size: number): Float32Array {
   const hy = (Math.sin(a) * length) / 2;
   const bend = rng.uniform(-0.35, 0.35) * length;
   const pts = bezier([x - hx, y - hy], [x - Math.sin(a) * bend, y + Math.cos(a) * bend], [x + hx, y + hy], 48);
-  const cov = restrictToObject(strokeCoverage(size, pts, Math.max(1.3, rng.uniform(1.6, 2.8) * k), true), scene);
-  const dark = rng.uniform(0.25, 0.4);
+  const cov = restrictToObject(strokeCoverage(size, pts, Math.max(1.8, rng.uniform(1.8, 3) * k), true), scene);
+  const dark = rng.uniform(0.2, 0.35);
   multiplyLayer(scene.albedo, cov, [dark, dark, dark * 1.05], 0.9);
   return cov;
 }
@@ -48,9 +48,9 @@ export function scratch(rng: Rng, scene: Scene, size: number): Float32Array {
 /** A translucent stain with a soft, wobbly edge; the surface texture shows through. */
 export function stain(rng: Rng, scene: Scene, size: number, tint: Rgb): Float32Array {
   const [x, y] = pointOnObject(rng, scene, size, 0.18);
-  const r0 = rng.uniform(0.05, 0.085) * size;
+  const r0 = rng.uniform(0.06, 0.09) * size;
   const cov = restrictToObject(blobCoverage(size, randomBlob(rng, x, y, r0, 0.3), 0.35 * r0), scene);
-  multiplyLayer(scene.albedo, cov, tint, rng.uniform(0.65, 0.8));
+  multiplyLayer(scene.albedo, cov, tint, rng.uniform(0.75, 0.9));
   return cov;
 }
 
@@ -81,10 +81,10 @@ export function missing(rng: Rng, scene: Scene, size: number, onRim: boolean): F
     }
     x = cx + Math.cos(a) * r;
     y = cy + Math.sin(a) * r;
-    r0 = rng.uniform(0.07, 0.11) * size;
+    r0 = rng.uniform(0.09, 0.13) * size;
   } else {
     [x, y] = pointOnObject(rng, scene, size, 0.15);
-    r0 = rng.uniform(0.035, 0.065) * size;
+    r0 = rng.uniform(0.05, 0.08) * size;
   }
   const cov = restrictToObject(blobCoverage(size, randomBlob(rng, x, y, r0, 0.35), Math.max(1, size / 256)), scene);
   replaceLayer(scene.albedo, cov, scene.under);
@@ -95,11 +95,11 @@ export function missing(rng: Rng, scene: Scene, size: number, onRim: boolean): F
 export function contamination(rng: Rng, scene: Scene, size: number): Float32Array {
   const k = size / 256;
   const [x, y] = pointOnObject(rng, scene, size, 0.15);
-  const spread = 0.05 * size;
-  const count = rng.int(3, 7);
+  const spread = 0.06 * size;
+  const count = rng.int(4, 8);
   const cov = new Float32Array(size * size);
   for (let i = 0; i < count; i++) {
-    const r0 = Math.max(1.1, rng.uniform(1.5, 3.5) * k);
+    const r0 = Math.max(1.5, rng.uniform(1.8, 3.8) * k);
     const b = randomBlob(rng, x + rng.uniform(-spread, spread), y + rng.uniform(-spread, spread), r0, 0.3);
     const c = blobCoverage(size, b, 1);
     for (let p = 0; p < cov.length; p++) if (c[p] > cov[p]) cov[p] = c[p];

@@ -4,9 +4,9 @@ import type { Raster } from './raster.js';
 /** Camera side: overall gain, a linear illumination gradient, sensor noise, then 8-bit quantisation. */
 export function finish(r: Raster, rng: Rng): PixelImage {
   const { size, rgb } = r;
-  const gain = rng.uniform(0.88, 1.08);
+  const gain = rng.uniform(0.94, 1.04);
   const a = rng.uniform(0, 2 * Math.PI);
-  const slope = rng.uniform(0, 0.1) / size;
+  const slope = rng.uniform(0, 0.06) / size;
   const gx = Math.cos(a) * slope;
   const gy = Math.sin(a) * slope;
   const noise = rng.uniform(0.008, 0.016) * 255;

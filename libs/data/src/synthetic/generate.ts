@@ -33,7 +33,7 @@ export interface SyntheticManifest {
 }
 
 /** Bump when the drawing changes, so `ensureSyntheticDataset` regenerates stale copies. */
-const VERSION = 1;
+const VERSION = 2;
 export const SYNTHETIC_MANIFEST = 'synthetic.json';
 
 function countIn(name: string, v: number, lo: number, hi: number): number {

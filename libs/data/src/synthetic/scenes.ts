@@ -15,6 +15,15 @@ function jitter(rng: Rng, c: Rgb, amount: number): Rgb {
   return [c[0] + rng.uniform(-amount, amount), c[1] + rng.uniform(-amount, amount), c[2] + rng.uniform(-amount, amount)];
 }
 
+/**
+ * The weave's period is drawn at 256 px and scaled with the image, but never below half that scale: its thread
+ * profiles are point-sampled, and a 2.5 px period (at 64 px) aliases into a moiré that varies from image to image
+ * far more than any defect does.
+ */
+function textureScale(size: number): number {
+  return Math.max(size / 256, 0.5);
+}
+
 // Thread profiles over one period, tabulated: the weave needs three of them per pixel.
 const LUT = 1024;
 const ACROSS = new Float32Array(LUT + 1);
@@ -29,12 +38,12 @@ for (let i = 0; i <= LUT; i++) {
 
 /** Plain weave: warp and weft threads alternating over and under, slightly rotated, random phase. */
 export function weave(rng: Rng, size: number): Scene {
-  const k = size / 256;
+  const k = textureScale(size);
   const period = rng.uniform(10, 12) * k;
   const angle = rng.uniform(-4, 4) * (Math.PI / 180);
   const pu = rng.uniform(0, period);
   const pv = rng.uniform(0, period);
-  const colour = jitter(rng, [0.78, 0.68, 0.52], 0.03);
+  const colour = jitter(rng, [0.78, 0.68, 0.52], 0.015);
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const r = newRaster(size);
@@ -58,9 +67,10 @@ export function weave(rng: Rng, size: number): Scene {
 
 /** A machined washer on a plain background: position, radius and ring phase vary; lit from one side. */
 export function disc(rng: Rng, size: number): Scene {
-  const cx = size * (0.5 + rng.uniform(-0.07, 0.07));
-  const cy = size * (0.5 + rng.uniform(-0.07, 0.07));
-  const radius = size * 0.33 * rng.uniform(0.95, 1.05);
+  // Placed the way a fixture holds a part: a few pixels of play, not a tenth of the frame.
+  const cx = size * (0.5 + rng.uniform(-0.035, 0.035));
+  const cy = size * (0.5 + rng.uniform(-0.035, 0.035));
+  const radius = size * 0.33 * rng.uniform(0.97, 1.03);
   const inner = radius * rng.uniform(0.28, 0.33);
   const light = rng.uniform(0, 2 * Math.PI);
   const ringPhase = rng.uniform(0, 2 * Math.PI);
@@ -104,13 +114,14 @@ export function disc(rng: Rng, size: number): Scene {
 
 /** A printed pattern (dots, bars and squares in ink on paper), slightly rotated, random phase and ink density. */
 export function print(rng: Rng, size: number): Scene {
+  // Its shapes are drawn from signed distances with a one-pixel edge, which anti-aliases them at any size.
   const k = size / 256;
   const period = rng.uniform(16, 18) * k;
   const angle = rng.uniform(-2, 2) * (Math.PI / 180);
   const pu = rng.uniform(0, period);
   const pv = rng.uniform(0, period);
   const paper = jitter(rng, [0.93, 0.92, 0.88], 0.02);
-  const ink = jitter(rng, [0.16, 0.2, 0.38], 0.03);
+  const ink = jitter(rng, [0.16, 0.2, 0.38], 0.015);
   const density = rng.uniform(0.85, 1);
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);

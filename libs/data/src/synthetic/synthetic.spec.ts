@@ -65,6 +65,41 @@ describe('renderSyntheticSample', () => {
     }
   });
 
+  it('every defect changes some 4×4 block by more than that block varies between normal images (64 px)', () => {
+    // Defects must stand out against what normal images do at the demo size (position, lighting, colour, texture
+    // phase, moiré), or no detector can find them: version 1's disc moved by 7% of the frame, which hid scratches
+    // (block z down to 0.32) and missing pieces (0.69).
+    const size = 64;
+    const grid = size / 4;
+    const blockLuma = (img: Uint8Array | Uint8ClampedArray): Float64Array => {
+      const out = new Float64Array(grid * grid);
+      for (let p = 0; p < size * size; p++) {
+        const b = Math.floor(p / size / 4) * grid + Math.floor((p % size) / 4);
+        out[b] += (0.299 * img[p * 3] + 0.587 * img[p * 3 + 1] + 0.114 * img[p * 3 + 2]) / 16;
+      }
+      return out;
+    };
+    for (const c of CATEGORIES) {
+      const normals = Array.from({ length: 16 }, (_, i) => blockLuma(renderSyntheticSample(c, 'good', new Rng(100 + i), size).image.data));
+      const sd = new Float64Array(grid * grid);
+      for (let b = 0; b < sd.length; b++) {
+        const mean = normals.reduce((a, n) => a + n[b], 0) / normals.length;
+        sd[b] = Math.sqrt(normals.reduce((a, n) => a + (n[b] - mean) ** 2, 0) / (normals.length - 1));
+      }
+      for (const defect of SYNTHETIC_CATEGORIES[c]) {
+        for (let i = 0; i < 8; i++) {
+          const s = renderSyntheticSample(c, defect, new Rng(500 + i), size, { withClean: true });
+          const a = blockLuma(s.image.data);
+          const b = blockLuma(s.clean!.data);
+          let z = 0;
+          for (let k = 0; k < sd.length; k++) z = Math.max(z, Math.abs(a[k] - b[k]) / sd[k]);
+          const where = `${c}/${defect} #${i}`;
+          expect([where, z > 1]).toEqual([where, true]);
+        }
+      }
+    }
+  });
+
   it('validates its arguments', () => {
     expect(() => renderSyntheticSample('weave', 'crack', new Rng(0), 64)).toThrow('defect for weave must be good, hole, stain, thread (got crack)');
     expect(() => renderSyntheticSample('disc', 'good', new Rng(0), 16)).toThrow('size must be an integer in [32, 2048] (got 16)');
