@@ -30,7 +30,7 @@ export interface NetworkOptions {
 }
 
 export interface ForwardOptions {
-  /** BatchNorm uses batch statistics (except in frozen modules). Default false. */
+  /** BatchNorm uses batch statistics (except in frozen modules and setInferenceBatchNorm's). Default false. */
   training?: boolean;
   /**
    * Where training-mode BatchNorm layers put their batch statistics (kept tensors, the caller disposes them); the
@@ -99,6 +99,12 @@ export class Network {
   private readonly blocks: BlockDef[][] = resnet18Blocks();
   /** Modules (conv/bn/linear names) kept fixed: their BatchNorms stay in inference mode even when training. */
   private frozen = new Set<string>();
+  /**
+   * BatchNorm modules kept in inference mode in training although their parameters train ("frozen BN"): they
+   * normalise with their running statistics and do not update them; gradients still reach the preceding conv and
+   * the BatchNorm's weight and bias.
+   */
+  private inferenceBn = new Set<string>();
   /** Parameter names whose values came from a weights file (what a 'pretrained' freeze keeps fixed). */
   readonly pretrained = new Set<string>();
   private foldCache = new Map<string, Folded>();
@@ -128,6 +134,16 @@ export class Network {
   /** Freezes the modules owning the given parameter names (BatchNorm in inference mode); [] unfreezes all. */
   setFrozen(paramNames: Iterable<string>): void {
     this.frozen = new Set([...paramNames].map((n) => n.slice(0, n.lastIndexOf('.'))));
+  }
+
+  /** Keeps the BatchNorm modules owning the given parameter names in inference mode while training; [] releases all. */
+  setInferenceBatchNorm(paramNames: Iterable<string>): void {
+    this.inferenceBn = new Set([...paramNames].map((n) => n.slice(0, n.lastIndexOf('.'))));
+  }
+
+  /** Whether a training forward pass normalises `bn` with its running statistics (frozen module or frozen BN). */
+  isInferenceBatchNorm(bn: string): boolean {
+    return this.frozen.has(bn) || this.inferenceBn.has(bn);
   }
 
   isFrozen(module: string): boolean {
@@ -208,7 +224,7 @@ export class Network {
   }
 
   private bnTraining(ctx: Ctx, bn: string): boolean {
-    return ctx.training && !this.frozen.has(bn);
+    return ctx.training && !this.isInferenceBatchNorm(bn);
   }
 
   /**

@@ -101,6 +101,38 @@ describe('training', () => {
     net.dispose();
   });
 
+  maybeWeights('frozen BN: a full stage keeps loaded BatchNorms on their running statistics (not updated) while their convs and affine weights train', async () => {
+    // A full-backbone backward pass takes ~100 s on the cpu backend; the mode switch itself is backend-independent.
+    if (!native) return console.warn('train.spec: frozen-BN test needs the tensorflow backend, skipped');
+    const net = new Network({ headWidths: [16] });
+    const loaded = net.loadWeights(imagenet, { strict: false }).loaded;
+    const stats = loaded.filter((n) => /running_(mean|var)$/.test(n));
+    expect(stats).toContain('layer3.1.bn2.running_var');
+    const snapshot = (names: string[]) => new Map(names.map((n) => [n, net.params.get(n).dataSync().slice()]));
+    const before = snapshot([...stats, 'layer1.0.conv1.weight', 'layer1.0.bn1.weight', 'layer4.0.bn1.running_mean']);
+    const x = tf.tensor4d(toyBatch(new Rng(5), 4).x, [4, SIZE, SIZE, 3]);
+    const layer3 = (training: boolean) => tf.tidy(() => net.forward(x, { training }).layer3.dataSync());
+    const evalOut = layer3(false);
+    const batchOut = layer3(true);
+    net.setInferenceBatchNorm(stats);
+    // Training-mode forward (native fused BatchNorm path for the others) uses the running statistics of loaded BNs.
+    expect(maxAbsDiff(layer3(true), evalOut)).toBeLessThan(1e-4 * Math.max(...evalOut.map(Math.abs)));
+    expect(maxAbsDiff(batchOut, evalOut)).toBeGreaterThan(0.1 * Math.max(...evalOut.map(Math.abs)));
+    net.setInferenceBatchNorm([]);
+    x.dispose();
+
+    await train(net, { imageSize: SIZE, batchSize: 4, samplesPerEpoch: 8, stages: [stage(0.01, 1, false)], batches: epochBatches(6, 4) });
+    for (const n of stats) expect([n, identical(net.params.get(n).dataSync(), before.get(n)!)]).toEqual([n, true]);
+    for (const n of ['layer1.0.conv1.weight', 'layer1.0.bn1.weight', 'layer4.0.bn1.running_mean'])
+      expect([n, identical(net.params.get(n).dataSync(), before.get(n)!)]).toEqual([n, false]);
+    expect(net.isInferenceBatchNorm('layer1.0.bn1')).toBe(false); // released after training
+
+    await train(net, { imageSize: SIZE, batchSize: 4, samplesPerEpoch: 4, stages: [stage(0.01, 1, false)], batches: epochBatches(7, 4), frozenBatchNorm: 'none' });
+    expect(identical(net.params.get('layer1.0.bn1.running_mean').dataSync(), before.get('layer1.0.bn1.running_mean')!)).toBe(false);
+    await expect(train(net, { imageSize: SIZE, batches: epochBatches(7, 4), frozenBatchNorm: 'all' as 'none' })).rejects.toThrow(/frozenBatchNorm must be 'pretrained' or 'none'/);
+    net.dispose();
+  });
+
   it('does not leak tensors: numTensors after step 3 equals after step 30', () => {
     const net = new Network({ headWidths: [16] });
     if (!native) net.setFrozen(net.backboneParamNames());

@@ -66,6 +66,14 @@ export interface TrainOptions extends TrainStepOptions {
    * lacks stay trainable; nothing if no weights were loaded), 'backbone' = all of conv1…layer4. Default 'pretrained'.
    */
   freeze?: 'pretrained' | 'backbone';
+  /**
+   * Which BatchNorms stay in inference mode (running statistics, not updated) in stages that train them ("frozen
+   * BN" fine-tuning; their conv and affine weights still train): 'pretrained' = those loaded from weights, whose
+   * statistics describe the features the pretrained convs were trained for (the shared ImageNet file has BN folded
+   * into the convs, so batch statistics would change those layers' activations completely); 'none' = every
+   * BatchNorm uses batch statistics (torch's train()). Default 'pretrained'.
+   */
+  frozenBatchNorm?: 'pretrained' | 'none';
   /** Directory for the end-of-epoch checkpoint; resumes from it when it holds one. */
   checkpointDir?: string;
   onStep?: (p: StepProgress) => void;
@@ -120,7 +128,10 @@ export async function train(net: Network, options: TrainOptions): Promise<TrainR
   const now = options.now ?? (() => performance.now());
   const microBatch = options.microBatch ?? defaultMicroBatch(batchSize, size.height, size.width);
   const step = new TrainStep(net, size.height, size.width, { ...options, microBatch });
-  const fingerprint = JSON.stringify({ batchSize, samplesPerEpoch, stages, cosine: !!options.cosine, freeze: options.freeze ?? 'pretrained', micro: microBatch, m: step.sgd.momentum, wd: step.sgd.weightDecay });
+  const frozenBatchNorm = options.frozenBatchNorm ?? 'pretrained';
+  if (frozenBatchNorm !== 'pretrained' && frozenBatchNorm !== 'none')
+    throw new Error(`TrainOptions.frozenBatchNorm must be 'pretrained' or 'none' (got ${JSON.stringify(frozenBatchNorm)})`);
+  const fingerprint = JSON.stringify({ batchSize, samplesPerEpoch, stages, cosine: !!options.cosine, freeze: options.freeze ?? 'pretrained', frozenBatchNorm, micro: microBatch, m: step.sgd.momentum, wd: step.sgd.weightDecay });
   const result: TrainResult = { steps: 0, completed: false };
   let globalStep = 0;
   let start = { stage: 0, epoch: 0 };
@@ -139,6 +150,7 @@ export async function train(net: Network, options: TrainOptions): Promise<TrainR
     for (let s = start.stage; s < stages.length; s++) {
       const cfg = stages[s];
       net.setFrozen(cfg.freezeBackbone ? frozenNames(net, options.freeze ?? 'pretrained') : []);
+      net.setInferenceBatchNorm(frozenBatchNorm === 'pretrained' ? [...net.pretrained].filter((n) => n.endsWith('.running_mean')) : []);
       for (let e = s === start.stage ? start.epoch : 0; e < cfg.epochs; e++) {
         if (options.maxEpochs !== undefined && epochsRun >= options.maxEpochs) return result;
         const info: EpochInfo = { stage: s, epoch: e, steps, batchSize };
@@ -189,6 +201,7 @@ export async function train(net: Network, options: TrainOptions): Promise<TrainR
     return result;
   } finally {
     net.setFrozen([]);
+    net.setInferenceBatchNorm([]);
     step.dispose();
   }
 }
