@@ -1,6 +1,6 @@
 // The experiment's command-line options, shared by both apps so `--image-size` means the same everywhere.
 import type { ArgSpec, ParsedValue } from './args.js';
-import { CAM_STAGES, EMBEDDINGS, type ExperimentOptions } from './options.js';
+import { CAM_STAGES, EMBEDDINGS, FROZEN_BATCH_NORM, type ExperimentOptions } from './options.js';
 
 export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'data', type: 'string', help: 'MVTec-layout dataset root (default: the synthetic dataset)' },
@@ -12,6 +12,7 @@ export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'full-epochs', type: 'int', min: 0, max: 1000, help: 'stage 2 epochs (everything trainable)' },
   { name: 'lr-frozen', type: 'number', min: 1e-7, max: 10, help: 'stage 1 learning rate' },
   { name: 'lr-full', type: 'number', min: 1e-7, max: 10, help: 'stage 2 learning rate' },
+  { name: 'frozen-bn', type: 'string', choices: FROZEN_BATCH_NORM, help: "stage 2 BatchNorm: 'pretrained' keeps those loaded from --weights on running statistics (default), 'none' uses batch statistics" },
   { name: 'samples-per-epoch', type: 'int', min: 1, max: 1e7, help: 'pretext samples per epoch' },
   { name: 'embedding', type: 'string', choices: EMBEDDINGS, help: 'embedding the detector scores (all are evaluated)' },
   { name: 'cam-stage', type: 'string', choices: CAM_STAGES, help: 'stage GradCAM differentiates at (default layer3)' },
@@ -30,6 +31,7 @@ const KEYS: Record<string, keyof ExperimentOptions> = {
   'full-epochs': 'fullEpochs',
   'lr-frozen': 'lrFrozen',
   'lr-full': 'lrFull',
+  'frozen-bn': 'frozenBatchNorm',
   'samples-per-epoch': 'samplesPerEpoch',
   embedding: 'embedding',
   'cam-stage': 'camStage',

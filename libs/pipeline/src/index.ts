@@ -1,8 +1,8 @@
 // @ssad/pipeline public API: the experiment both apps run, and the CLI plumbing they share.
 export { parseArgs, formatHelp, UsageError, type ArgSpec, type ArgType, type ParsedArgs, type ParsedValue } from './args.js';
 export {
-  PRESETS, EMBEDDINGS, CAM_STAGES, resolveOptions, checkNumber, isPresetName,
-  type PresetName, type Preset, type EmbeddingName, type CamStage, type ExperimentOptions, type ExperimentOverrides,
+  PRESETS, EMBEDDINGS, CAM_STAGES, FROZEN_BATCH_NORM, resolveOptions, checkNumber, isPresetName,
+  type PresetName, type Preset, type EmbeddingName, type CamStage, type FrozenBatchNorm, type ExperimentOptions, type ExperimentOverrides,
 } from './options.js';
 export type { PipelineEvent, OnEvent, TrainStepEvent, EpochEvent, PhaseEvent, CountEvent } from './events.js';
 export { formatDuration, formatStep, formatEpoch, formatCount, bar, ProgressRenderer } from './progress.js';

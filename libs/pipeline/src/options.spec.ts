@@ -3,7 +3,7 @@ import { PRESETS, resolveOptions } from './options.js';
 describe('resolveOptions', () => {
   it('takes the paper preset by default with the reference settings', () => {
     const o = resolveOptions({ category: 'bottle', outDir: '/tmp/x' });
-    expect(o).toMatchObject({ preset: 'paper', imageSize: 256, batchSize: 96, frozenEpochs: 30, fullEpochs: 20, lrFrozen: 0.003, lrFull: 0.001, seed: 0 });
+    expect(o).toMatchObject({ preset: 'paper', imageSize: 256, batchSize: 96, frozenEpochs: 30, fullEpochs: 20, lrFrozen: 0.003, lrFull: 0.001, seed: 0, frozenBatchNorm: 'pretrained' });
   });
 
   it('lets explicit values override the preset, ignoring undefined ones', () => {
@@ -19,6 +19,7 @@ describe('resolveOptions', () => {
     [{ preset: 'slow' }, /preset must be one of paper, quick/],
     [{ category: '../etc' }, /category must be a folder name/],
     [{ embedding: 'layer9' }, /embedding must be one of pooled, head, layer23/],
+    [{ frozenBatchNorm: 'all' }, /frozenBatchNorm must be one of pretrained, none, got all/],
   ])('rejects %j', (bad, message) => {
     expect(() => resolveOptions({ category: 'bottle', outDir: '/tmp/x', ...(bad as object) })).toThrow(message);
   });

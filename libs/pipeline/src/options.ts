@@ -9,6 +9,9 @@ export const EMBEDDINGS: readonly EmbeddingName[] = ['pooled', 'head', 'layer23'
 /** Where GradCAM cuts the network (see cam.ts). */
 export type CamStage = 'layer2' | 'layer3';
 export const CAM_STAGES: readonly CamStage[] = ['layer2', 'layer3'];
+/** BatchNorms kept on running statistics in stage 2: those loaded from --weights ('pretrained') or none (models' frozenBatchNorm). */
+export type FrozenBatchNorm = 'pretrained' | 'none';
+export const FROZEN_BATCH_NORM: readonly FrozenBatchNorm[] = ['pretrained', 'none'];
 
 export interface Preset {
   imageSize: number;
@@ -62,6 +65,8 @@ export interface ExperimentOptions extends Preset {
   seed: number;
   /** safetensors file with torchvision names, loaded non-strictly (e.g. ImageNet weights up to layer3). */
   weights?: string;
+  /** Stage 2 keeps the BatchNorms loaded from --weights in inference mode ('pretrained', default) or not ('none'). */
+  frozenBatchNorm: FrozenBatchNorm;
   /** The embedding the saved detector scores; every embedding is still evaluated and reported. */
   embedding: EmbeddingName;
   /** The stage GradCAM differentiates at (localisation maps for pixel AUROC / AU-PRO and the heatmaps). */
@@ -113,6 +118,7 @@ export function resolveOptions(overrides: ExperimentOverrides): ExperimentOption
     ...PRESETS[presetName],
     embedding: 'pooled',
     camStage: 'layer3',
+    frozenBatchNorm: 'pretrained',
     validationFraction: 0.1,
     thresholdQuantile: 0.99,
     seed: 0,
@@ -128,6 +134,8 @@ export function resolveOptions(overrides: ExperimentOverrides): ExperimentOption
   if (!/^[A-Za-z0-9_.-]+$/.test(o.category)) throw new Error(`category must be a folder name (letters, digits, _ . -), got "${o.category}"`);
   if (!EMBEDDINGS.includes(o.embedding)) throw new Error(`embedding must be one of ${EMBEDDINGS.join(', ')}, got ${String(o.embedding)}`);
   if (!CAM_STAGES.includes(o.camStage)) throw new Error(`camStage must be one of ${CAM_STAGES.join(', ')}, got ${String(o.camStage)}`);
+  if (!FROZEN_BATCH_NORM.includes(o.frozenBatchNorm))
+    throw new Error(`frozenBatchNorm must be one of ${FROZEN_BATCH_NORM.join(', ')}, got ${String(o.frozenBatchNorm)}`);
   if (!o.outDir) throw new Error('outDir must be a non-empty path');
   return o;
 }

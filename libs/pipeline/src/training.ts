@@ -56,6 +56,7 @@ export async function trainTwoStages(
       { lr: o.lrFrozen, epochs: o.frozenEpochs, freezeBackbone: true },
       { lr: o.lrFull, epochs: o.fullEpochs, freezeBackbone: false },
     ],
+    frozenBatchNorm: o.frozenBatchNorm,
     checkpointDir: hooks.checkpointDir,
     batches: (info) => {
       Object.assign(sums, { loss: 0, correct: 0, seen: 0, t0: Date.now() });
