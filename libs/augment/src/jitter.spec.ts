@@ -120,6 +120,26 @@ describe('applyJitter against a plain per-pixel torchvision reference', () => {
     expect(worst).toBeLessThanOrEqual(1);
     expect(exact / total).toBeGreaterThan(0.9999);
   });
+
+  it('matches for custom orders that leave an op out (an earlier version ran hue twice without contrast)', () => {
+    const rng = new Rng(15);
+    const orders: JitterParams['order'][] = [
+      ['brightness', 'saturation', 'hue'],
+      ['hue', 'saturation'],
+      ['saturation', 'brightness'],
+      ['hue'],
+    ];
+    for (const order of orders) {
+      const src = Uint8Array.from({ length: 3 * 2000 }, () => rng.int(0, 255));
+      const params = { ...sampleJitter(rng, { brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.5 }), order };
+      const got = src.slice();
+      applyJitter(got, 3, params);
+      const want = reference(src, params);
+      let worst = 0;
+      for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+      expect(worst).toBeLessThanOrEqual(1);
+    }
+  });
 });
 
 describe('jitterPatch', () => {
