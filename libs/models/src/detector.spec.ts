@@ -62,13 +62,43 @@ maybe('Detector on real bottle images', () => {
     back.dispose();
   });
 
+  it('layer23 with metadata: save → load gives identical scores and the metadata as written', () => {
+    const dir23 = fs.mkdtempSync(path.join(os.tmpdir(), 'det23-'));
+    const metadata = { camStage: 'layer3', mapRange: { min: 0, max: 0.25 }, category: 'bottle', seed: 7 };
+    const det = Detector.create(new Network({ headWidths: [32, 16] }), train, val, { embedding: 'layer23', imageSize: 64, metadata });
+    expect(det.embed(test.slice(0, 1)).dim).toBe(128 + 256);
+    const scores = det.score(test);
+    det.save(dir23);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir23, 'detector.json'), 'utf8'));
+    expect(manifest).toMatchObject({ formatVersion: 2, embedding: 'layer23', metadata });
+    const back = Detector.load(dir23);
+    expect(back.embedding).toBe('layer23');
+    expect(back.metadata).toEqual(metadata);
+    expect(Array.from(back.score(test))).toEqual(Array.from(scores));
+    det.dispose();
+    back.dispose();
+    fs.rmSync(dir23, { recursive: true });
+  });
+
+  it('fromParts checks its arguments', () => {
+    const net = new Network({ headWidths: [32, 16] });
+    const det = Detector.create(net, train.slice(0, 4), [], { imageSize: 64 });
+    const parts = { network: net, density: det.density, imageSize: 64, threshold: 1, thresholdQuantile: 0.99 };
+    expect(() => Detector.fromParts({ ...parts, embedding: 'head' as never })).toThrow(/DetectorParts\.embedding must be one of pooled, embedding, layer23 \(got head\)/);
+    expect(() => Detector.fromParts({ ...parts, embedding: 'pooled', threshold: NaN })).toThrow(/DetectorParts\.threshold must be a finite number/);
+    expect(Detector.fromParts({ ...parts, embedding: 'pooled' }).score(test)).toEqual(det.score(test));
+    net.dispose();
+  });
+
   it('damaged or foreign directories fail with errors naming the file', () => {
     const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'det-bad-'));
     expect(() => Detector.load(bad)).toThrow(/detector\.json: missing/);
     for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(bad, f));
     const manifest = JSON.parse(fs.readFileSync(path.join(bad, 'detector.json'), 'utf8'));
-    fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, formatVersion: 2 }));
-    expect(() => Detector.load(bad)).toThrow(/detector\.json: formatVersion 2 is not supported \(this @ssad\/models reads 1\)/);
+    fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, formatVersion: 1 }));
+    expect(() => Detector.load(bad)).toThrow(/detector\.json: formatVersion 1 is not supported \(this @ssad\/models reads 2\)/);
+    fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, metadata: 3 }));
+    expect(() => Detector.load(bad)).toThrow(/detector\.json: metadata must be an object/);
     fs.writeFileSync(path.join(bad, 'detector.json'), '{"format": "ssad-det');
     expect(() => Detector.load(bad)).toThrow(/detector\.json: not valid JSON/);
     fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify(manifest));

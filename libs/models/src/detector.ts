@@ -1,6 +1,7 @@
 // A Detector = preprocessing + network + Gaussian density on one embedding + decision threshold, with a
 // versioned directory format:
-//   detector.json        { format: "ssad-detector", formatVersion: 1, network, imageSize, embedding, threshold, ... }
+//   detector.json        { format: "ssad-detector", formatVersion: 2, network, imageSize, embedding, threshold,
+//                          metadata, ... }
 //   weights.safetensors  network parameters, torchvision names, torch layout (F32)
 //   density.safetensors  mean [d], covariance [d, d], precision [d, d] (F64)
 import * as fs from 'node:fs';
@@ -8,15 +9,37 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { PixelImage } from '@ssad/augment';
 import { GaussianDensity } from './density.js';
-import { Network, type ResolvedNetworkOptions } from './network.js';
+import { Network, type ResolvedNetworkOptions, type StageOutputs } from './network.js';
 import { arrayKind, readSafetensors, writeSafetensors } from './safetensors.js';
 
 export const DETECTOR_FORMAT = 'ssad-detector';
-export const DETECTOR_FORMAT_VERSION = 1;
+// 2: adds the layer23 embedding and the `metadata` record.
+export const DETECTOR_FORMAT_VERSION = 2;
 export const DETECTOR_FILES = { manifest: 'detector.json', weights: 'weights.safetensors', density: 'density.safetensors' } as const;
 
-/** Which network output the density scores: backbone `pooled` (512-d) or the head output `embedding`. */
-export type EmbeddingKind = 'pooled' | 'embedding';
+/**
+ * Which features the density scores: backbone `pooled` (layer4, 512-d), the head output `embedding`, or `layer23`,
+ * globally pooled layer2 ‖ layer3 (384-d; with ImageNet weights up to layer3 the strong pretrained-features baseline).
+ */
+export type EmbeddingKind = 'pooled' | 'embedding' | 'layer23';
+export const EMBEDDING_KINDS: readonly EmbeddingKind[] = ['pooled', 'embedding', 'layer23'];
+
+/** JSON-serialisable values, for the caller's `metadata`. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** Opaque to the detector: saved in detector.json and returned by `load` as written (e.g. GradCAM settings). */
+export type DetectorMetadata = { [key: string]: JsonValue };
+
+/** The `kind` embedding from one forward pass's outputs (the caller owns the result). */
+export function embeddingOf(outputs: StageOutputs, kind: EmbeddingKind): tf.Tensor2D {
+  if (kind === 'layer23') return tf.tidy(() => tf.concat([tf.mean(outputs.layer2, [1, 2]), tf.mean(outputs.layer3, [1, 2])], 1) as tf.Tensor2D);
+  if (kind === 'pooled' || kind === 'embedding') return outputs[kind];
+  throw new Error(`embedding must be one of ${EMBEDDING_KINDS.join(', ')} (got ${String(kind)})`);
+}
+
+function checkKind(kind: unknown, what: string): EmbeddingKind {
+  if (!EMBEDDING_KINDS.includes(kind as EmbeddingKind)) throw new Error(`${what} must be one of ${EMBEDDING_KINDS.join(', ')} (got ${String(kind)})`);
+  return kind as EmbeddingKind;
+}
 
 export interface DetectorOptions {
   /** Default 'pooled' (the reference fits its density on the backbone features). */
@@ -26,6 +49,21 @@ export interface DetectorOptions {
   /** Quantile of the validation normal scores used as the decision threshold; 1 = their maximum. Default 0.99. */
   thresholdQuantile?: number;
   /** Images per forward pass. Default 32. */
+  batchSize?: number;
+  /** Saved with the detector, returned by `load` unchanged. Default {}. */
+  metadata?: DetectorMetadata;
+}
+
+/** A detector from an already fitted density and chosen threshold (e.g. fitted by an evaluation loop). */
+export interface DetectorParts {
+  network: Network;
+  density: GaussianDensity;
+  embedding: EmbeddingKind;
+  imageSize: number | { height: number; width: number };
+  threshold: number;
+  /** The quantile the threshold came from, recorded for reference. */
+  thresholdQuantile: number;
+  metadata?: DetectorMetadata;
   batchSize?: number;
 }
 
@@ -37,6 +75,7 @@ interface Manifest {
   embedding: EmbeddingKind;
   threshold: number;
   thresholdQuantile: number;
+  metadata: DetectorMetadata;
   density: { dim: number; l2Normalize: boolean; shrinkage: number };
   files: typeof DETECTOR_FILES;
 }
@@ -84,26 +123,33 @@ export class Detector {
     readonly imageSize: { height: number; width: number },
     readonly threshold: number,
     readonly thresholdQuantile: number,
+    readonly metadata: Readonly<DetectorMetadata>,
     private readonly batchSize: number,
   ) {}
+
+  static fromParts(parts: DetectorParts): Detector {
+    const embedding = checkKind(parts.embedding, 'DetectorParts.embedding');
+    if (!Number.isFinite(parts.threshold)) throw new Error(`DetectorParts.threshold must be a finite number (got ${parts.threshold})`);
+    const batchSize = checkBatchSize(parts.batchSize, 'DetectorParts.batchSize');
+    return new Detector(parts.network, parts.density, embedding, resolveSize(parts.imageSize), parts.threshold, parts.thresholdQuantile, checkMetadata(parts.metadata), batchSize);
+  }
 
   /**
    * Fits the density on the embeddings of `train` (normal images) and sets the threshold at the quantile of the
    * `validation` normal images' scores (of `train`'s when no validation images are given).
    */
   static create(network: Network, train: PixelImage[], validation: PixelImage[] = [], options: DetectorOptions = {}): Detector {
-    const embedding = options.embedding ?? 'pooled';
-    if (embedding !== 'pooled' && embedding !== 'embedding') throw new Error(`DetectorOptions.embedding must be "pooled" or "embedding" (got ${String(embedding)})`);
+    const embedding = checkKind(options.embedding ?? 'pooled', 'DetectorOptions.embedding');
     const q = options.thresholdQuantile ?? 0.99;
     if (!(q >= 0 && q <= 1)) throw new Error(`DetectorOptions.thresholdQuantile must be in [0, 1] (got ${q})`);
-    const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DetectorOptions.batchSize must be an integer ≥ 1 (got ${batchSize})`);
+    const batchSize = checkBatchSize(options.batchSize, 'DetectorOptions.batchSize');
+    const metadata = checkMetadata(options.metadata);
     if (train.length < 2) throw new Error(`Detector.create: train needs at least 2 normal images (got ${train.length})`);
     const size = resolveSize(options.imageSize);
     const emb = embedRaw(network, train, size, embedding, batchSize);
     const density = GaussianDensity.estimate(emb.data, emb.dim);
     const scores = density.score(validation.length ? embedRaw(network, validation, size, embedding, batchSize).data : emb.data);
-    return new Detector(network, density, embedding, size, quantile(scores, q), q, batchSize);
+    return new Detector(network, density, embedding, size, quantile(scores, q), q, metadata, batchSize);
   }
 
   /** Embeddings (row-major n × dim) of the configured kind. */
@@ -142,6 +188,7 @@ export class Detector {
       embedding: this.embedding,
       threshold: this.threshold,
       thresholdQuantile: this.thresholdQuantile,
+      metadata: this.metadata,
       density: { dim: state.dim, l2Normalize: state.l2Normalize, shrinkage: state.shrinkage },
       files: DETECTOR_FILES,
     };
@@ -161,8 +208,9 @@ export class Detector {
     if (m.format !== DETECTOR_FORMAT) throw new Error(`${file}: format is ${JSON.stringify(m.format)}, expected "${DETECTOR_FORMAT}"`);
     if (m.formatVersion !== DETECTOR_FORMAT_VERSION)
       throw new Error(`${file}: formatVersion ${m.formatVersion} is not supported (this @ssad/models reads ${DETECTOR_FORMAT_VERSION})`);
-    if (!m.network || !m.imageSize || !m.density || typeof m.threshold !== 'number' || (m.embedding !== 'pooled' && m.embedding !== 'embedding'))
+    if (!m.network || !m.imageSize || !m.density || typeof m.threshold !== 'number' || !EMBEDDING_KINDS.includes(m.embedding))
       throw new Error(`${file}: incomplete manifest (needs network, imageSize, embedding, threshold, density)`);
+    if (typeof m.metadata !== 'object' || m.metadata === null || Array.isArray(m.metadata)) throw new Error(`${file}: metadata must be an object`);
     const densityFile = path.join(dir, DETECTOR_FILES.density);
     const d = readSafetensors(densityFile).tensors;
     const get = (name: string) => {
@@ -184,7 +232,7 @@ export class Detector {
       network.dispose();
       throw e;
     }
-    return new Detector(network, density, m.embedding, resolveSize(m.imageSize), m.threshold, m.thresholdQuantile, options.batchSize ?? 32);
+    return new Detector(network, density, m.embedding, resolveSize(m.imageSize), m.threshold, m.thresholdQuantile, m.metadata, checkBatchSize(options.batchSize, 'Detector.load batchSize'));
   }
 
   dispose(): void {
@@ -192,12 +240,26 @@ export class Detector {
   }
 }
 
+function checkBatchSize(value: number | undefined, what: string): number {
+  const batchSize = value ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${what} must be an integer ≥ 1 (got ${batchSize})`);
+  return batchSize;
+}
+
+function checkMetadata(metadata: DetectorMetadata | undefined): DetectorMetadata {
+  if (metadata === undefined) return {};
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+    throw new Error(`Detector metadata must be a plain object (got ${JSON.stringify(metadata)})`);
+  // A JSON round trip: what load returns is exactly what was saved (and non-JSON values fail here, not at save).
+  return JSON.parse(JSON.stringify(metadata)) as DetectorMetadata;
+}
+
 function embedRaw(net: Network, images: PixelImage[], size: { height: number; width: number }, kind: EmbeddingKind, batchSize: number) {
   if (images.length === 0) throw new Error('Detector: images must not be empty');
   const chunks: Float32Array[] = [];
   let dim = 0;
   for (let i = 0; i < images.length; i += batchSize) {
-    const out = tf.tidy(() => net.forward(imagesToTensor(images.slice(i, i + batchSize), size))[kind]);
+    const out = tf.tidy(() => embeddingOf(net.forward(imagesToTensor(images.slice(i, i + batchSize), size)), kind));
     dim = out.shape[1];
     chunks.push(out.dataSync() as Float32Array);
     out.dispose();

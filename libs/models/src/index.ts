@@ -49,9 +49,14 @@ export {
   DETECTOR_FILES,
   DETECTOR_FORMAT,
   DETECTOR_FORMAT_VERSION,
+  EMBEDDING_KINDS,
+  embeddingOf,
   imagesToTensor,
   quantile,
+  type DetectorMetadata,
   type DetectorOptions,
+  type DetectorParts,
   type EmbeddingKind,
+  type JsonValue,
 } from './detector.js';
 export { exportLayersModel, loadExportedModel, toLayersModel, EXPORT_FILES } from './export.js';
