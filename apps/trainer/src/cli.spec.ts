@@ -49,7 +49,7 @@ describe('trainer CLI', () => {
     for (const f of ['roc.png', 'pro.png', 'tsne.png', 'training_curves.png', 'score_histogram.png', 'pretext_samples.png', 'gradcam/heatmap_and_masks_0.png'])
       expect(isPng(path.join(run, f))).toBe(true);
     const info = JSON.parse(fs.readFileSync(path.join(run, 'detector', 'detector.json'), 'utf8'));
-    expect(info).toMatchObject({ format: 'ssad-detector', version: 1, imageSize: 32, embedding: 'pooled' });
+    expect(info).toMatchObject({ format: 'ssad-detector', formatVersion: 2, imageSize: { height: 32, width: 32 }, embedding: 'pooled', metadata: { camStage: 'layer3' } });
     const html = fs.readFileSync(path.join(run, 'report.html'), 'utf8');
     expect(html).toContain('<img src="roc.png"');
     expect(html).toContain('gradcam/heatmap_and_masks_0.png');

@@ -4,9 +4,11 @@
 // than layer4, the last stage the ImageNet weights cover) or layer2 (4× finer). layer23 is always cut at layer3,
 // because forwardFrom returns only the tail (pooled/embedding/logits), not layer3 itself.
 import * as tf from '@tensorflow/tfjs';
+import type { PixelImage } from '@ssad/augment';
 import type { GaussianDensity, Network } from '@ssad/models';
 import { gradCam, type GradCamModel } from '@ssad/viz';
 import type { CamStage, EmbeddingName } from './options.js';
+import { imagesToTensor } from './tensors.js';
 
 export function densityCamModel(network: Network, embedding: EmbeddingName, gaussian: GaussianDensity, camStage: CamStage): GradCamModel {
   const cut = embedding === 'layer23' ? 'layer3' : camStage;
@@ -30,15 +32,26 @@ export function densityCamModel(network: Network, embedding: EmbeddingName, gaus
   };
 }
 
-/** Raw (unnormalised) GradCAM maps, one per image, at the input's size (the mask's frame). */
+/** Raw (unnormalised) GradCAM maps, one per image, at the images' size (the mask's frame). */
 export async function localisationMaps(
   network: Network,
   embedding: EmbeddingName,
   gaussian: GaussianDensity,
   camStage: CamStage,
-  x: tf.Tensor4D,
+  images: readonly PixelImage[],
   batchSize: number,
+  onBatch?: (done: number, total: number) => void,
 ): Promise<Float32Array[]> {
-  const r = await gradCam(densityCamModel(network, embedding, gaussian, camStage), x, { batchSize });
-  return r.maps;
+  const model = densityCamModel(network, embedding, gaussian, camStage);
+  const maps: Float32Array[] = [];
+  for (let start = 0; start < images.length; start += batchSize) {
+    const x = imagesToTensor(images.slice(start, start + batchSize));
+    try {
+      maps.push(...(await gradCam(model, x, { batchSize })).maps);
+    } finally {
+      x.dispose();
+    }
+    onBatch?.(Math.min(start + batchSize, images.length), images.length);
+  }
+  return maps;
 }

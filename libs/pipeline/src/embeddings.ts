@@ -1,10 +1,10 @@
-// Every embedding the detector could score, from one forward pass per batch: the backbone's pooled layer4
-// (512-d), the head output (128-d), and globally pooled layer2 ‖ layer3 (384-d; with ImageNet weights up to
-// layer3 this is the strong "pretrained features" baseline, since layer4 starts from random values).
+// Every embedding the detector could score, from one forward pass per batch (models' embeddingOf: pooled layer4,
+// head output, pooled layer2 ‖ layer3).
 import * as tf from '@tensorflow/tfjs';
 import type { PixelImage } from '@ssad/augment';
-import type { Network } from '@ssad/models';
-import type { EmbeddingName } from './options.js';
+import { embeddingOf, type Network } from '@ssad/models';
+import { EMBEDDINGS, type EmbeddingName } from './options.js';
+import { MODEL_EMBEDDING } from './saved-detector.js';
 import { imagesToTensor } from './tensors.js';
 
 export interface EmbeddingSet {
@@ -27,8 +27,7 @@ export async function computeEmbeddings(
     const outs = tf.tidy(() => {
       const x = imagesToTensor(batch);
       const o = network.forward(x, { training: false });
-      const layer23 = tf.concat([tf.mean(o.layer2, [1, 2]), tf.mean(o.layer3, [1, 2])], 1);
-      return { pooled: o.pooled, head: o.embedding, layer23 } as Record<EmbeddingName, tf.Tensor2D>;
+      return Object.fromEntries(EMBEDDINGS.map((e) => [e, embeddingOf(o, MODEL_EMBEDDING[e])])) as Record<EmbeddingName, tf.Tensor2D>;
     });
     for (const k of Object.keys(outs) as EmbeddingName[]) {
       dims[k] = outs[k].shape[1];

@@ -2,11 +2,12 @@
 // evaluate (image and pixel metrics) → write the detector, figures, metrics.json and report.html.
 import fs from 'node:fs';
 import path from 'node:path';
-import { GaussianDensity, initBackend, Network } from '@ssad/models';
+import type { PixelImage } from '@ssad/augment';
+import { Detector, GaussianDensity, initBackend, Network } from '@ssad/models';
 import { pixelMetrics } from '@ssad/metrics';
 import { prepareDataset } from './bench-setup.js';
 import { loadCategory, type LoadedCategory } from './dataset.js';
-import { saveDetector, scoreWithDetector, loadDetector, type Detector } from './detector.js';
+import { localisationMaps } from './cam.js';
 import { computeEmbeddings, type EmbeddingSet } from './embeddings.js';
 import type { OnEvent } from './events.js';
 import { renderFigures } from './figures.js';
@@ -15,6 +16,7 @@ import { writeReport } from './report.js';
 import { METRICS_VERSION, writeJsonAtomic, type EmbeddingScores, type RunMetrics } from './run-metrics.js';
 import { evaluateImageScores, quantile } from './threshold.js';
 import { readHistory, trainTwoStages, type EpochRecord } from './training.js';
+import { MODEL_EMBEDDING, type RunDetectorMetadata } from './saved-detector.js';
 
 export interface RunHooks {
   onEvent?: OnEvent;
@@ -85,14 +87,14 @@ export async function evaluateRun(runDir: string, hooks: RunHooks = {}, override
   if (!fs.existsSync(optionsPath)) throw new Error(`${runDir}: not a run folder (no options.json)`);
   const saved = JSON.parse(fs.readFileSync(optionsPath, 'utf8')) as ExperimentOptions;
   const o = resolveOptions({ ...saved, ...overrides, outDir: runDir });
-  const detector = loadDetector(path.join(runDir, 'detector'));
+  const detector = Detector.load(path.join(runDir, 'detector'));
   try {
     const data = await loadCategory({ ...o, dataRoot: o.dataRoot! }, hooks.onEvent);
     timer.lap('load');
     const history = readHistory(path.join(runDir, 'checkpoint'));
     return await evaluateTrained(detector.network, data, o, history, backend.backend, timer, hooks);
   } finally {
-    detector.network.dispose();
+    detector.dispose();
   }
 }
 
@@ -125,26 +127,25 @@ async function evaluateTrained(
   timer.lap('density');
   const chosen = perEmbedding[o.embedding]!;
 
-  const detector: Detector = {
-    network,
-    gaussian: gaussians[o.embedding],
-    info: {
-      format: 'ssad-detector', version: 1, imageSize: o.imageSize, embedding: o.embedding, camStage: o.camStage, threshold: chosen.threshold,
-      category: o.category, seed: o.seed, mapRange: { min: 0, max: 1 }, createdAt: new Date().toISOString(),
-    },
-  };
-  const val = await scoreWithDetector(detector, data.validation, batch);
+  const maps = (images: readonly PixelImage[], onBatch?: (done: number, total: number) => void) =>
+    localisationMaps(network, o.embedding, gaussians[o.embedding], o.camStage, images, batch, onBatch);
+  const valMaps = await maps(data.validation);
   // Per-dataset heatmap normalisation: the high quantile of normal images' map values maps to 1.
-  detector.info.mapRange = { min: 0, max: Math.max(1e-12, quantile(concatMaps(val.maps), 0.999)) };
-  const test = await scoreWithDetector(detector, testImages, batch, count('gradcam'));
+  const mapRange = { min: 0, max: Math.max(1e-12, quantile(concatMaps(valMaps), 0.999)) };
+  const testMaps = await maps(testImages, count('gradcam'));
   const masks = data.test.map((s) => s.mask);
-  const pixel = pixelMetrics(test.maps, masks, { size: { width: o.imageSize, height: o.imageSize }, fprLimit: 0.3 });
-  saveDetector(path.join(o.outDir, 'detector'), detector);
+  const pixel = pixelMetrics(testMaps, masks, { size: { width: o.imageSize, height: o.imageSize }, fprLimit: 0.3 });
+  const metadata: RunDetectorMetadata = { camStage: o.camStage, mapRange, category: o.category, seed: o.seed, createdAt: new Date().toISOString() };
+  // Shares `network` with the caller, who disposes it: no dispose here.
+  Detector.fromParts({
+    network, density: gaussians[o.embedding], embedding: MODEL_EMBEDDING[o.embedding], imageSize: o.imageSize,
+    threshold: chosen.threshold, thresholdQuantile: o.thresholdQuantile, metadata: { ...metadata },
+  }).save(path.join(o.outDir, 'detector'));
   timer.lap('evaluate');
 
   const figures = await renderFigures(o.outDir, {
-    options: o, data, labels, history, testScores: chosen.testScores, threshold: chosen.threshold, imageAuroc: chosen.imageAuroc, aupro: pixel.aupro, maps: test.maps,
-    mapRange: detector.info.mapRange, embeddings: { train: trainEmb, test: testEmb, network, embedding: o.embedding },
+    options: o, data, labels, history, testScores: chosen.testScores, threshold: chosen.threshold, imageAuroc: chosen.imageAuroc, aupro: pixel.aupro, maps: testMaps,
+    mapRange, embeddings: { train: trainEmb, test: testEmb, network, embedding: o.embedding },
     onEvent: hooks.onEvent,
   });
   timer.lap('figures');

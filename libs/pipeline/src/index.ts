@@ -15,7 +15,7 @@ export { EXPERIMENT_ARGS, experimentOverrides } from './cli-options.js';
 export { runExperiment, evaluateRun, type RunHooks } from './experiment.js';
 export { prepareDataset, benchmarkHeader, syntheticCacheDir, PIPELINE_VERSION, type DatasetChoice } from './bench-setup.js';
 export { listCategories, loadCategory, type LoadedCategory } from './dataset.js';
-export { loadDetector, saveDetector, scoreWithDetector, DETECTOR_FORMAT, DETECTOR_VERSION, type Detector, type DetectorInfo } from './detector.js';
+export { loadRunDetector, MODEL_EMBEDDING, type RunDetector, type RunDetectorMetadata } from './saved-detector.js';
 export { InterruptedError, type EpochRecord } from './training.js';
 export { predictImages, type Prediction, type PredictResult } from './predict.js';
 export { writeTinyCategory, type TinyCategoryOptions } from './tiny-dataset.js';

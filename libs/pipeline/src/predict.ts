@@ -6,9 +6,10 @@ import type { PixelImage } from '@ssad/augment';
 import { IMAGE_EXTENSIONS, decodeImage, resizeImage, writePng } from '@ssad/data';
 import { initBackend } from '@ssad/models';
 import { normalizeMap, overlayHeatmap } from '@ssad/viz';
-import { loadDetector, scoreWithDetector } from './detector.js';
+import { localisationMaps } from './cam.js';
 import type { OnEvent } from './events.js';
 import { writeJsonAtomic } from './run-metrics.js';
+import { loadRunDetector } from './saved-detector.js';
 
 export interface Prediction {
   path: string;
@@ -49,9 +50,10 @@ export async function predictImages(
   hooks: { onEvent?: OnEvent } = {},
 ): Promise<PredictResult> {
   await initBackend();
-  const detector = loadDetector(detectorDir);
+  const { detector, embedding, meta } = loadRunDetector(detectorDir);
   try {
-    const size = detector.info.imageSize;
+    // The trainer writes square detectors.
+    const size = detector.imageSize.width;
     const { files, errors } = collectImages(inputs);
     const images: PixelImage[] = [];
     const ok: string[] = [];
@@ -67,24 +69,27 @@ export async function predictImages(
     const predictions: Prediction[] = [];
     fs.mkdirSync(path.join(outDir, 'heatmaps'), { recursive: true });
     if (images.length > 0) {
-      const r = await scoreWithDetector(detector, images, 16, (done, total) => hooks.onEvent?.({ kind: 'count', phase: 'predict', done, total }));
+      const scores = detector.score(images);
+      const maps = await localisationMaps(detector.network, embedding, detector.density, meta.camStage, images, 16, (done, total) =>
+        hooks.onEvent?.({ kind: 'count', phase: 'predict', done, total }),
+      );
       for (let i = 0; i < images.length; i++) {
         const heatmap = path.join('heatmaps', `${String(i).padStart(4, '0')}_${path.basename(ok[i]).replace(/\.[^.]+$/, '')}.png`);
-        const norm = normalizeMap(r.maps[i], detector.info.mapRange).map((v) => Math.min(1, Math.max(0, v)));
+        const norm = normalizeMap(maps[i], meta.mapRange).map((v) => Math.min(1, Math.max(0, v)));
         await writePng(path.join(outDir, heatmap), overlayHeatmap(images[i], norm));
-        predictions.push({ path: ok[i], score: r.scores[i], decision: r.scores[i] >= detector.info.threshold ? 'anomalous' : 'normal', heatmap });
+        predictions.push({ path: ok[i], score: scores[i], decision: scores[i] >= detector.threshold ? 'anomalous' : 'normal', heatmap });
       }
     }
     writeJsonAtomic(path.join(outDir, 'predictions.json'), {
       detector: detectorDir,
-      threshold: detector.info.threshold,
-      embedding: detector.info.embedding,
+      threshold: detector.threshold,
+      embedding,
       imageSize: size,
       predictions,
       errors,
     });
     return { predictions, errors };
   } finally {
-    detector.network.dispose();
+    detector.dispose();
   }
 }
