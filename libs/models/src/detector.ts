@@ -162,10 +162,10 @@ export class Detector {
     return this.density.score(this.embed(images).data);
   }
 
-  /** Scores and decisions (1 = anomalous: score above the threshold). */
+  /** Scores and decisions (1 = anomalous: score ≥ threshold, the convention of @ssad/metrics and scikit-learn). */
   predict(images: PixelImage[]): { scores: Float64Array; anomalous: Uint8Array } {
     const scores = this.score(images);
-    return { scores, anomalous: Uint8Array.from(scores, (s) => (s > this.threshold ? 1 : 0)) };
+    return { scores, anomalous: Uint8Array.from(scores, (s) => (s >= this.threshold ? 1 : 0)) };
   }
 
   save(dir: string): void {
