@@ -5,10 +5,9 @@
 // because forwardFrom returns only the tail (pooled/embedding/logits), not layer3 itself.
 import * as tf from '@tensorflow/tfjs';
 import type { PixelImage } from '@ssad/augment';
-import type { GaussianDensity, Network } from '@ssad/models';
+import { imagesToTensor, type GaussianDensity, type Network } from '@ssad/models';
 import { gradCam, type GradCamModel } from '@ssad/viz';
 import type { CamStage, EmbeddingName } from './options.js';
-import { imagesToTensor } from './tensors.js';
 
 export function densityCamModel(network: Network, embedding: EmbeddingName, gaussian: GaussianDensity, camStage: CamStage): GradCamModel {
   const cut = embedding === 'layer23' ? 'layer3' : camStage;

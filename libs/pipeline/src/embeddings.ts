@@ -2,10 +2,9 @@
 // head output, pooled layer2 ‖ layer3).
 import * as tf from '@tensorflow/tfjs';
 import type { PixelImage } from '@ssad/augment';
-import { embeddingOf, type Network } from '@ssad/models';
+import { embeddingOf, imagesToTensor, type Network } from '@ssad/models';
 import { EMBEDDINGS, type EmbeddingName } from './options.js';
 import { MODEL_EMBEDDING } from './saved-detector.js';
-import { imagesToTensor } from './tensors.js';
 
 export interface EmbeddingSet {
   n: number;
