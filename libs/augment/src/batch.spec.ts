@@ -1,13 +1,10 @@
-import fs from 'node:fs';
 import { fillPretextBatch } from './batch.js';
 import type { PixelImage } from './image.js';
 import { Rng } from './rng.js';
 import { pretextSample, resolvePretextOptions, type PretextKind } from './sampler.js';
-import { bottleTrainDir, loadRgbImages, noiseImage, realCrops, sharedRoot } from '../testing/images.js';
+import { loadRgbImages, noiseImage, realCrops, realImageSuite } from '../testing/images.js';
 
-const dir = bottleTrainDir(sharedRoot(__dirname));
-const maybe = fs.existsSync(dir) ? describe : describe.skip;
-if (!fs.existsSync(dir)) console.warn(`batch.spec: ${dir} not found, real-image tests skipped`);
+const { dir, maybe } = realImageSuite(__filename);
 
 /** Max |x - expected| where expected is pretextSample's output (same seed and draw order) as floats. */
 function maxDiffToSamples(

@@ -1,13 +1,10 @@
-import fs from 'node:fs';
 import { cutPaste, cutPastePolygon, type CutPasteMeta } from './cutpaste.js';
 import type { PixelImage } from './image.js';
 import { applyJitter } from './jitter.js';
 import { Rng } from './rng.js';
-import { bottleTrainDir, loadRgbImages, noiseImage, realCrops, sharedRoot } from '../testing/images.js';
+import { loadRgbImages, noiseImage, problemCollector, realCrops, realImageSuite } from '../testing/images.js';
 
-const dir = bottleTrainDir(sharedRoot(__dirname));
-const maybe = fs.existsSync(dir) ? describe : describe.skip;
-if (!fs.existsSync(dir)) console.warn(`cutpaste.spec: ${dir} not found, real-image tests skipped`);
+const { dir, maybe } = realImageSuite(__filename);
 
 /** The source patch, jittered as recorded in meta: what the target box must hold where the mask is set. */
 function expectedPatch(image: PixelImage, meta: CutPasteMeta): Uint8Array {
@@ -27,11 +24,7 @@ interface Stats {
   maskPixels: number;
 }
 
-/** Records a problem when `ok` is false (one expect per test keeps 2,000-sample loops fast under jest). */
-const problems: string[] = [];
-const check = (ok: boolean, what: string): void => {
-  if (!ok && problems.length < 20) problems.push(what);
-};
+const check = problemCollector();
 
 /** Checks every invariant of one sample; returns what the statistical checks need. */
 function checkSample(image: PixelImage, out: PixelImage, mask: Uint8Array, meta: CutPasteMeta, stats: Stats, area: [number, number]): void {
@@ -101,13 +94,6 @@ function checkPolygon(mask: Uint8Array, W: number, meta: CutPasteMeta): void {
   for (let r = 0; r < h; r++) check(runs((q) => mask[(ty + r) * W + tx + q]!, w) <= 1, `mask row ${r} not one run`);
   for (let q = 0; q < w; q++) check(runs((r) => mask[(ty + r) * W + tx + q]!, h) <= 1, `mask column ${q} not one run`);
 }
-
-beforeEach(() => {
-  problems.length = 0;
-});
-afterEach(() => {
-  expect(problems).toEqual([]);
-});
 
 const newStats = (): Stats => ({ n: 0, lowAspect: 0, fillSum: 0, changedInside: 0, maskPixels: 0 });
 const expectHalf = (k: number, n: number): void => expect(Math.abs(k - n / 2)).toBeLessThan(3 * Math.sqrt(n / 4));

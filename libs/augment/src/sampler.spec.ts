@@ -1,24 +1,12 @@
-import fs from 'node:fs';
 import type { PixelImage } from './image.js';
 import { rotate90 } from './rotate.js';
 import { Rng } from './rng.js';
 import { PRETEXT_CLASSES, pretextSample, resolvePretextOptions, type PretextOptions } from './sampler.js';
-import { bottleTrainDir, loadRgbImages, noiseImage, realCrops, sharedRoot } from '../testing/images.js';
+import { loadRgbImages, noiseImage, problemCollector, realCrops, realImageSuite } from '../testing/images.js';
 
-const dir = bottleTrainDir(sharedRoot(__dirname));
-const maybe = fs.existsSync(dir) ? describe : describe.skip;
-if (!fs.existsSync(dir)) console.warn(`sampler.spec: ${dir} not found, real-image tests skipped`);
+const { dir, maybe } = realImageSuite(__filename);
 
-const problems: string[] = [];
-const check = (ok: boolean, what: string): void => {
-  if (!ok && problems.length < 20) problems.push(what);
-};
-beforeEach(() => {
-  problems.length = 0;
-});
-afterEach(() => {
-  expect(problems).toEqual([]);
-});
+const check = problemCollector();
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => Buffer.from(a as Uint8Array).equals(Buffer.from(b as Uint8Array));
 const within3Sigma = (count: number, n: number, p: number): boolean => Math.abs(count - n * p) <= 3 * Math.sqrt(n * p * (1 - p));

@@ -1,24 +1,12 @@
-import fs from 'node:fs';
 import type { PixelImage } from './image.js';
 import { applyJitter } from './jitter.js';
 import { Rng } from './rng.js';
 import { largestScarBox, resolveScarOptions, scar, type ScarMeta, type ScarOptions } from './scar.js';
-import { bottleTrainDir, loadRgbImages, noiseImage, realCrops, sharedRoot } from '../testing/images.js';
+import { loadRgbImages, noiseImage, problemCollector, realCrops, realImageSuite } from '../testing/images.js';
 
-const dir = bottleTrainDir(sharedRoot(__dirname));
-const maybe = fs.existsSync(dir) ? describe : describe.skip;
-if (!fs.existsSync(dir)) console.warn(`scar.spec: ${dir} not found, real-image tests skipped`);
+const { dir, maybe } = realImageSuite(__filename);
 
-const problems: string[] = [];
-const check = (ok: boolean, what: string): void => {
-  if (!ok && problems.length < 20) problems.push(what);
-};
-beforeEach(() => {
-  problems.length = 0;
-});
-afterEach(() => {
-  expect(problems).toEqual([]);
-});
+const check = problemCollector();
 
 /** Invariants of one scar; returns the angle of the mask's major axis in degrees (undefined when too round). */
 function checkScar(src: PixelImage, out: PixelImage, mask: Uint8Array, meta: ScarMeta, o: Required<Pick<ScarOptions, 'width' | 'height' | 'angle'>>): number | undefined {

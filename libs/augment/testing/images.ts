@@ -15,6 +15,31 @@ export function bottleTrainDir(shared: string): string {
   return path.join(shared, 'data/mvtec_ad_256/bottle/train/good');
 }
 
+/** The bottle train folder and a `describe` that skips, with a printed reason, when `../shared` is absent. */
+export function realImageSuite(specFile: string): { dir: string; maybe: jest.Describe } {
+  const dir = bottleTrainDir(sharedRoot(path.dirname(specFile)));
+  const present = fs.existsSync(dir);
+  if (!present) console.warn(`${path.basename(specFile)}: ${dir} not found, real-image tests skipped`);
+  return { dir, maybe: present ? describe : describe.skip };
+}
+
+/**
+ * A problem collector checked after every test: `check(ok, what)` records up to 20 failures, so 2,000-sample
+ * loops make one assertion per test instead of millions (jest's expect is slow in hot loops).
+ */
+export function problemCollector(): (ok: boolean, what: string) => void {
+  const problems: string[] = [];
+  beforeEach(() => {
+    problems.length = 0;
+  });
+  afterEach(() => {
+    expect(problems).toEqual([]);
+  });
+  return (ok, what) => {
+    if (!ok && problems.length < 20) problems.push(what);
+  };
+}
+
 /** Decodes the first `count` PNGs of a folder to RGB PixelImages. */
 export async function loadRgbImages(dir: string, count: number): Promise<PixelImage[]> {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.png')).sort().slice(0, count);
