@@ -10,7 +10,7 @@ export type {
   Split,
 } from './types.js';
 export { DataFileError } from './errors.js';
-export { decodeImage, decodeMask, type DecodeOptions, type ImageSource } from './decode.js';
+export { DEFAULT_MAX_PIXELS, decodeImage, decodeMask, type DecodeOptions, type ImageSource } from './decode.js';
 export { checkImageContainer, imageDimensions, type ImageFormat } from './container.js';
 export { resizeImage, resizeMask } from './resize.js';
 export { encodePng, writePng, writeMaskPng } from './encode.js';

@@ -1,28 +1,40 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { decodeRgba } from './decode.js';
+import { decodeJpeg, decodePixels, toChannels } from './decode.js';
 import { DecodePool } from './decode-pool.js';
 import { LruCache } from './lru.js';
 import { openMvtec } from './mvtec.js';
 import { writeRawPng } from './testing/png-writer.test-util.js';
 import { tempDir } from './testing/fixtures.test-util.js';
 
-const fullres = path.resolve(__dirname, '../../../../shared/data/mvtec_ad_fullres_sample/bottle/train/good/000.png');
-const maybe = fs.existsSync(fullres) ? it : it.skip;
-if (!fs.existsSync(fullres)) console.warn(`skipping worker decode comparison: ${fullres} is absent`);
+const shared = path.resolve(__dirname, '../../../../shared');
+const fullres = path.join(shared, 'data/mvtec_ad_fullres_sample/bottle/train/good/000.png');
+const tiles = path.join(shared, 'data/magnetic_tile/train/good');
+const maybe = fs.existsSync(fullres) && fs.existsSync(tiles) ? it : it.skip;
+if (maybe === it.skip) console.warn(`skipping pool decode comparisons: ${fullres} or ${tiles} is absent`);
 
 describe('DecodePool', () => {
-  maybe('decodes on worker threads exactly as on the calling thread', async () => {
-    const bytes = fs.readFileSync(fullres);
+  maybe('decodes on worker threads exactly as decodePixels on the calling thread (JPEG and PNG)', async () => {
+    const jpegs = fs.readdirSync(tiles).slice(0, 3).map((f) => path.join(tiles, f));
     const pool = new DecodePool(2);
     try {
-      const [a, b] = await Promise.all([pool.decode(bytes, fullres), pool.decode(bytes, fullres)]);
+      const decoded = await Promise.all(jpegs.map((f) => pool.decode(fs.readFileSync(f), f)));
       expect(pool.parallel).toBe(true);
-      const ref = await decodeRgba(bytes, fullres);
-      expect([a.width, a.height]).toEqual([900, 900]);
-      expect(Buffer.from(a.rgba).equals(Buffer.from(ref.rgba))).toBe(true);
-      expect(Buffer.from(b.rgba).equals(Buffer.from(ref.rgba))).toBe(true);
+      for (const [i, f] of jpegs.entries()) {
+        const ref = await decodeJpeg(fs.readFileSync(f), f);
+        expect(decoded[i]).toMatchObject({ width: ref.width, height: ref.height, channels: 4 });
+        expect(Buffer.from(decoded[i].data).equals(Buffer.from(ref.data))).toBe(true);
+      }
+      // PNGs that go to Skia (8-bit opaque, colour chunks stripped) and those that do not (alpha, 16-bit).
+      const fixtures = path.join(shared, 'fixtures/decode');
+      const pngs = [fullres, ...fs.readdirSync(fixtures).filter((f) => f.endsWith('.png')).map((f) => path.join(fixtures, f))];
+      for (const f of pngs) {
+        const bytes = fs.readFileSync(f);
+        const [a, ref] = await Promise.all([pool.decode(bytes, f), decodePixels(bytes, f)]);
+        expect([f, a.width, a.height]).toEqual([f, ref.width, ref.height]);
+        expect([f, Buffer.from(toChannels(a, 3).data).equals(Buffer.from(toChannels(ref, 3).data))]).toEqual([f, true]);
+      }
     } finally {
       await pool.close();
     }
@@ -56,7 +68,7 @@ describe('dataset loading of other file kinds', () => {
     };
     put('train/good/000.png', writeRawPng(12, 12, 0, 8, new Array(n).fill(0).map((_, i) => i)));
     put('train/good/001.png', writeRawPng(12, 12, 4, 16, new Array(2 * n).fill(0xffff).map((v, i) => (i % 2 ? v : 0x4000))));
-    put('train/good/002.png', writeRawPng(12, 12, 3, 8, new Array(n).fill(1), { rgb: [0, 0, 0, 9, 99, 199] }));
+    put('train/good/002.png', writeRawPng(12, 12, 3, 8, new Array(n).fill(1), { palette: { rgb: [0, 0, 0, 9, 99, 199] } }));
     const c = createCanvas(12, 12);
     const ctx = c.getContext('2d');
     ctx.fillStyle = '#808080';

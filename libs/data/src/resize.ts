@@ -1,4 +1,5 @@
 import type { PixelImage } from '@ssad/augment';
+import type { DecodedPixels } from './png.js';
 
 /** Per-output-pixel taps along one axis: input indices start[i]..start[i]+taps-1 with weights summing to 1. */
 interface AxisFilter {
@@ -125,9 +126,18 @@ export function resizeImage(img: PixelImage, width: number, height: number): Pix
   return { width, height, channels: c, data: resample(src, w0, h0, c, c, width, height) };
 }
 
-/** Resizes decoded RGBA straight to an RGB image (alpha dropped). */
-export function resizeRgbaToRgb(rgba: ArrayLike<number>, w0: number, h0: number, width: number, height: number): PixelImage {
-  return { width, height, channels: 3, data: resample(rgba, w0, h0, 4, 3, width, height) };
+/**
+ * Resizes decoded samples straight to an RGB image: RGB(A) is read in place (alpha dropped), gray is resized on its
+ * one channel and then replicated, so the full-size image is never copied.
+ */
+export function resizePixelsToRgb(pixels: DecodedPixels, width: number, height: number): PixelImage {
+  const { width: w0, height: h0, channels: c, data } = pixels;
+  if (c >= 3) return { width, height, channels: 3, data: resample(data, w0, h0, c, 3, width, height) };
+  const gray = c === 1 ? data : data.filter((_, i) => (i & 1) === 0);
+  const small = resample(gray, w0, h0, 1, 1, width, height);
+  const rgb = new Uint8Array(small.length * 3);
+  for (let i = 0, o = 0; i < small.length; i++, o += 3) rgb[o] = rgb[o + 1] = rgb[o + 2] = small[i];
+  return { width, height, channels: 3, data: rgb };
 }
 
 function resample(
