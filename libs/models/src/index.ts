@@ -51,7 +51,6 @@ export {
   DETECTOR_FORMAT_VERSION,
   EMBEDDING_KINDS,
   embeddingOf,
-  imagesToTensor,
   quantile,
   type DetectorMetadata,
   type DetectorOptions,
@@ -60,3 +59,15 @@ export {
   type JsonValue,
 } from './detector.js';
 export { exportLayersModel, loadExportedModel, toLayersModel, EXPORT_FILES } from './export.js';
+export { imagesToTensor } from './images.js';
+export {
+  PatchDensity,
+  resolvePatchDensityOptions,
+  type BankSampling,
+  type PatchDensityConfig,
+  type PatchDensityOptions,
+  type PatchDensityState,
+  type PatchMaps,
+} from './patch/patch-density.js';
+export { greedyCoreset, randomSubset } from './patch/coreset.js';
+export { gaussianBlur, resizeMapBilinear } from './patch/smooth.js';

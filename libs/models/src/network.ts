@@ -159,17 +159,29 @@ export class Network {
   }
 
   forward(x: tf.Tensor4D, options: ForwardOptions = {}): StageOutputs {
-    this.checkInput(x);
     const ctx = this.ctx(options);
+    const out = this.backbone(ctx, x, STAGES.length - 1) as Pick<StageOutputs, Stage>;
+    return { ...out, ...this.tail(ctx, out.layer4) };
+  }
+
+  /** The stage outputs up to and including `last` (patch features need no deeper stage, head or classifier). */
+  forwardTo(x: tf.Tensor4D, last: Stage, options: ForwardOptions = {}): Partial<Pick<StageOutputs, Stage>> {
+    const index = STAGES.indexOf(last);
+    if (index < 0) throw new Error(`forwardTo: last must be one of ${STAGES.join(', ')} (got ${String(last)})`);
+    return this.backbone(this.ctx(options), x, index);
+  }
+
+  private backbone(ctx: Ctx, x: tf.Tensor4D, lastIndex: number): Partial<Pick<StageOutputs, Stage>> {
+    this.checkInput(x);
     const stem = this.convBn(ctx, this.normalize(x), STEM, true) as tf.Tensor4D;
     // Zero padding equals torch's -inf padding here: the input is post-ReLU, hence ≥ 0.
     let h: tf.Tensor = tf.maxPool(tf.pad(stem, [[0, 0], [1, 1], [1, 1], [0, 0]]), 3, 2, 'valid');
-    const out: Partial<StageOutputs> = {};
-    STAGES.forEach((stage, s) => {
+    const out: Partial<Pick<StageOutputs, Stage>> = {};
+    for (let s = 0; s <= lastIndex; s++) {
       h = this.stage(ctx, h, s);
-      out[stage] = h as tf.Tensor4D;
-    });
-    return { ...(out as Pick<StageOutputs, Stage>), ...this.tail(ctx, h as tf.Tensor4D) };
+      out[STAGES[s]] = h as tf.Tensor4D;
+    }
+    return out;
   }
 
   /** Runs the network from the output of `stage` on (for GradCAM and patch features). */

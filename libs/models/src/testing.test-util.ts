@@ -14,3 +14,23 @@ export function maxAbsDiff(a: Values, b: Values): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
   return m;
 }
+
+/**
+ * A PNG from ../shared as RGB pixels. Skia is exact on these files (8-bit, opaque, no colour chunks); @ssad/data's
+ * decoder is not a dependency of this lib.
+ */
+export async function readPng(file: string): Promise<import('@ssad/augment').PixelImage> {
+  const { createCanvas, loadImage } = await import('@napi-rs/canvas');
+  const fs = await import('node:fs');
+  const img = await loadImage(fs.readFileSync(file));
+  const ctx = createCanvas(img.width, img.height).getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const rgba = ctx.getImageData(0, 0, img.width, img.height).data;
+  const data = new Uint8Array(img.width * img.height * 3);
+  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
+    data[o] = rgba[i];
+    data[o + 1] = rgba[i + 1];
+    data[o + 2] = rgba[i + 2];
+  }
+  return { width: img.width, height: img.height, channels: 3, data };
+}

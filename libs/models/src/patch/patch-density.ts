@@ -1,0 +1,226 @@
+// Patch-level density (PatchCore-style): a memory bank of normal training patch features, and per-location
+// distances to it as a dense anomaly map. No training; the network is only read.
+import * as tf from '@tensorflow/tfjs';
+import type { PixelImage } from '@ssad/augment';
+import { Rng } from '@ssad/augment';
+import { imagesToTensor } from '../images.js';
+import type { Network } from '../network.js';
+import { greedyCoreset, randomProjection, randomSubset } from './coreset.js';
+import { patchFeatures, resolvePatchFeatureOptions, type PatchFeatureOptions } from './features.js';
+import { nearestDistances } from './nearest.js';
+import { gaussianBlur, resizeMapBilinear } from './smooth.js';
+import type { Stage } from '../architecture.js';
+import { arrayKind } from '../safetensors.js';
+
+export type BankSampling = 'coreset' | 'random' | 'all';
+
+export interface PatchDensityOptions extends PatchFeatureOptions {
+  /** How the bank is subsampled from all training patches. Default 'coreset' (greedy k-center). */
+  sampling?: BankSampling;
+  /** Fraction of the training patches kept (ignored for 'all'). Default 0.01. */
+  fraction?: number;
+  /** Upper bound on the bank's rows. Default 20000. */
+  maxBankSize?: number;
+  /** Dimensions of the random projection the coreset's distances are computed in (0 = exact). Default 128. */
+  coresetProjection?: number;
+  /** Project patch features to this many dimensions (seeded Gaussian), 0 = keep them. Default 0. */
+  featureProjection?: number;
+  /** Neighbours averaged per location. Default 1. */
+  k?: number;
+  /** Gaussian blur σ in pixels of the input, applied after resizing the map to the input size; 0 = none. Default 4. */
+  sigma?: number;
+  /** Seed of the subsampling and projections. Default 0. */
+  seed?: number;
+  /** Images per forward pass. Default 16. */
+  batchSize?: number;
+}
+
+export interface PatchDensityConfig {
+  stages: Stage[];
+  neighbourhood: number;
+  sampling: BankSampling;
+  fraction: number;
+  maxBankSize: number;
+  coresetProjection: number;
+  featureProjection: number;
+  k: number;
+  sigma: number;
+  seed: number;
+  batchSize: number;
+}
+
+/** What save/load round-trips: the config, the bank (rows × dim, float32) and the feature projection, if any. */
+export interface PatchDensityState {
+  config: PatchDensityConfig;
+  dim: number;
+  /** Feature grid (height, width) of the image size the bank was built at. */
+  grid: { height: number; width: number };
+  bank: Float32Array;
+  /** featureDim × dim when config.featureProjection > 0. */
+  projection?: Float32Array;
+}
+
+export interface PatchMaps {
+  /** One map per image at the input size, after resizing and blur. */
+  maps: Float32Array[];
+  /** Per image, the maximum of its map: the patch image score. */
+  scores: Float64Array;
+  /** Per image, the distances on the feature grid before resizing and blur (grid.height × grid.width). */
+  grids: Float32Array[];
+  grid: { height: number; width: number };
+}
+
+function inRange(name: string, v: number, lo: number, hi: number, integer: boolean): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v)))
+    throw new Error(`PatchDensityOptions.${name} must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}] (got ${String(v)})`);
+  return v;
+}
+
+export function resolvePatchDensityOptions(o: PatchDensityOptions = {}): PatchDensityConfig {
+  const f = resolvePatchFeatureOptions(o);
+  const sampling = o.sampling ?? 'coreset';
+  if (!['coreset', 'random', 'all'].includes(sampling))
+    throw new Error(`PatchDensityOptions.sampling must be coreset, random or all (got ${String(sampling)})`);
+  return {
+    ...f,
+    sampling,
+    fraction: inRange('fraction', o.fraction ?? 0.01, 1e-6, 1, false),
+    maxBankSize: inRange('maxBankSize', o.maxBankSize ?? 20000, 1, 1e7, true),
+    coresetProjection: inRange('coresetProjection', o.coresetProjection ?? 128, 0, 4096, true),
+    featureProjection: inRange('featureProjection', o.featureProjection ?? 0, 0, 4096, true),
+    k: inRange('k', o.k ?? 1, 1, 100, true),
+    sigma: inRange('sigma', o.sigma ?? 4, 0, 64, false),
+    seed: inRange('seed', o.seed ?? 0, 0, Number.MAX_SAFE_INTEGER, true),
+    batchSize: inRange('batchSize', o.batchSize ?? 16, 1, 4096, true),
+  };
+}
+
+export class PatchDensity {
+  private readonly bankTensor: tf.Tensor2D;
+  private readonly bankSqNorms: tf.Tensor1D;
+  private readonly projectionTensor?: tf.Tensor2D;
+
+  private constructor(readonly state: Readonly<PatchDensityState>) {
+    const { bank, dim, projection } = state;
+    this.bankTensor = tf.tensor2d(bank, [bank.length / dim, dim]);
+    this.bankSqNorms = tf.tidy(() => tf.sum(tf.square(this.bankTensor), 1));
+    if (projection) this.projectionTensor = tf.tensor2d(projection, [projection.length / dim, dim]);
+  }
+
+  get bankSize(): number {
+    return this.state.bank.length / this.state.dim;
+  }
+
+  /** Builds the bank from the patches of `train` (normal images, all of one size) as seen by `network`. */
+  static fit(network: Network, train: readonly PixelImage[], options: PatchDensityOptions = {}): PatchDensity {
+    const config = resolvePatchDensityOptions(options);
+    if (train.length === 0) throw new Error('PatchDensity.fit: train must hold at least one normal image');
+    const size = { height: train[0].height, width: train[0].width };
+    const parts: Float32Array[] = [];
+    let featureDim = 0;
+    let grid = { height: 0, width: 0 };
+    for (let i = 0; i < train.length; i += config.batchSize) {
+      const f = tf.tidy(() => patchFeatures(network.forwardTo(imagesToTensor(train.slice(i, i + config.batchSize), size), config.stages.at(-1)!), config));
+      const [, h, w, c] = f.shape;
+      grid = { height: h, width: w };
+      featureDim = c;
+      parts.push(f.dataSync() as Float32Array);
+      f.dispose();
+    }
+    const n = parts.reduce((a, p) => a + p.length, 0) / featureDim;
+    let projection: Float32Array | undefined;
+    let dim = featureDim;
+    let all = tf.tensor2d(concat(parts), [n, featureDim]);
+    if (config.featureProjection > 0 && config.featureProjection < featureDim) {
+      dim = config.featureProjection;
+      projection = randomProjection(featureDim, dim, new Rng(config.seed).fork());
+      const projected = tf.tidy(() => tf.matMul(all, tf.tensor2d(projection!, [featureDim, dim]))) as tf.Tensor2D;
+      all.dispose();
+      all = projected;
+    }
+    try {
+      const count = config.sampling === 'all' ? n : Math.max(1, Math.min(config.maxBankSize, n, Math.round(n * config.fraction)));
+      let bank: Float32Array;
+      if (count === n) bank = all.dataSync() as Float32Array;
+      else {
+        const idx =
+          config.sampling === 'coreset'
+            ? greedyCoreset(all, count, { seed: config.seed, projection: config.coresetProjection })
+            : randomSubset(n, count, config.seed);
+        bank = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32')).dataSync() as Float32Array);
+      }
+      return new PatchDensity({ config, dim, grid, bank: Float32Array.from(bank), projection });
+    } finally {
+      all.dispose();
+    }
+  }
+
+  /** Restores a fitted density (checks shapes; the error says which part is wrong). */
+  static fromState(state: PatchDensityState): PatchDensity {
+    const config = resolvePatchDensityOptions(state.config);
+    const { dim, bank, projection, grid } = state;
+    if (!Number.isInteger(dim) || dim < 1) throw new Error(`patch density: dim must be a positive integer (got ${dim})`);
+    if (arrayKind(bank) !== 'Float32Array' || bank.length === 0 || bank.length % dim !== 0)
+      throw new Error(`patch density: the bank must be a non-empty float32 array of rows × ${dim} (got ${bank?.length} values)`);
+    for (let i = 0; i < bank.length; i++) if (!Number.isFinite(bank[i])) throw new Error(`patch density: the bank holds a non-finite value at ${i}`);
+    if ((config.featureProjection > 0) !== (projection !== undefined) || (projection && projection.length % dim !== 0))
+      throw new Error('patch density: the feature projection does not match the config');
+    if (!grid || !Number.isInteger(grid.height) || !Number.isInteger(grid.width) || grid.height < 1 || grid.width < 1)
+      throw new Error(`patch density: grid must hold positive integer height and width (got ${JSON.stringify(grid)})`);
+    return new PatchDensity({ config, dim, grid, bank, projection });
+  }
+
+  /** Dense anomaly maps of `images` (all of one size) and their maxima. */
+  maps(network: Network, images: readonly PixelImage[]): PatchMaps {
+    const { config, dim } = this.state;
+    const maps: Float32Array[] = [];
+    const grids: Float32Array[] = [];
+    let grid = this.state.grid;
+    for (let i = 0; i < images.length; i += config.batchSize) {
+      const batch = images.slice(i, i + config.batchSize);
+      const { height, width } = batch[0];
+      const dist = tf.tidy(() => {
+        let f = patchFeatures(network.forwardTo(imagesToTensor(batch, { height, width }), config.stages.at(-1)!), config);
+        const [b, h, w, c] = f.shape;
+        const expected = this.projectionTensor ? this.projectionTensor.shape[0] : dim;
+        if (c !== expected)
+          throw new Error(`patch density: the network gives ${c}-d patch features but the bank was built from ${expected}-d ones`);
+        let rows = f.reshape([b * h * w, c]) as tf.Tensor2D;
+        if (this.projectionTensor) rows = tf.matMul(rows, this.projectionTensor);
+        f = nearestDistances(rows, this.bankTensor, this.bankSqNorms, config.k).reshape([b, h, w, 1]);
+        return f;
+      });
+      const [b, h, w] = dist.shape;
+      grid = { height: h, width: w };
+      const values = dist.dataSync() as Float32Array;
+      dist.dispose();
+      for (let j = 0; j < b; j++) {
+        const distances = values.slice(j * h * w, (j + 1) * h * w);
+        grids.push(distances);
+        const up = resizeMapBilinear(distances, w, h, width, height);
+        maps.push(config.sigma > 0 ? gaussianBlur(up, width, height, config.sigma) : up);
+      }
+    }
+    return { maps, scores: Float64Array.from(maps, maxOf), grids, grid };
+  }
+
+  dispose(): void {
+    tf.dispose([this.bankTensor, this.bankSqNorms, ...(this.projectionTensor ? [this.projectionTensor] : [])]);
+  }
+}
+
+function maxOf(a: Float32Array): number {
+  let m = -Infinity;
+  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
+  return m;
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
