@@ -70,7 +70,7 @@ maybe('Detector on real bottle images', () => {
     const scores = det.score(test);
     det.save(dir23);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir23, 'detector.json'), 'utf8'));
-    expect(manifest).toMatchObject({ formatVersion: 2, embedding: 'layer23', metadata });
+    expect(manifest).toMatchObject({ formatVersion: 3, embedding: 'layer23', metadata, imageScore: { kind: 'gaussian' } });
     const back = Detector.load(dir23);
     expect(back.embedding).toBe('layer23');
     expect(back.metadata).toEqual(metadata);
@@ -78,6 +78,49 @@ maybe('Detector on real bottle images', () => {
     det.dispose();
     back.dispose();
     fs.rmSync(dir23, { recursive: true });
+  });
+
+  it('with a patch density: every image score, maps, and save → load identical; a version 2 folder still loads', () => {
+    const dirP = fs.mkdtempSync(path.join(os.tmpdir(), 'detp-'));
+    const det = Detector.create(new Network({ headWidths: [32, 16] }), train, val, {
+      embedding: 'layer23', imageSize: 64, patch: { sampling: 'coreset', fraction: 0.05, sigma: 2 },
+    });
+    expect(det.imageScore.kind).toBe('fused');
+    expect(det.patch!.bankSize).toBe(Math.round(12 * 8 * 8 * 0.05));
+    const all = det.scoreAll(test);
+    expect(all.maps!.maps.map((m) => m.length)).toEqual(new Array(5).fill(64 * 64));
+    const n = det.imageScore.normalization!;
+    expect(all.fused![0]).toBeCloseTo((all.gaussian[0] - n.gaussian.mean) / n.gaussian.std + (all.patch![0] - n.patch.mean) / n.patch.std, 9);
+    expect(Array.from(all.score)).toEqual(Array.from(all.fused!));
+    // Threshold: the 0.99 quantile of the validation images' fused scores.
+    expect(det.threshold).toBeCloseTo(quantile(det.scoreAll(val).fused!, 0.99), 9);
+    det.save(dirP);
+    const back = Detector.load(dirP);
+    const again = back.scoreAll(test);
+    expect(Array.from(again.fused!)).toEqual(Array.from(all.fused!));
+    again.maps!.maps.forEach((m, i) => expect(Buffer.from(m.buffer).equals(Buffer.from(all.maps!.maps[i].buffer))).toBe(true));
+    expect(back.predict(test).anomalous).toEqual(det.predict(test).anomalous);
+    back.dispose();
+
+    // The same folder as format 2 wrote it: no patch density, the Gaussian score.
+    const m = JSON.parse(fs.readFileSync(path.join(dirP, 'detector.json'), 'utf8'));
+    const { patch: _p, imageScore: _s, ...v2 } = m;
+    fs.writeFileSync(path.join(dirP, 'detector.json'), JSON.stringify({ ...v2, formatVersion: 2 }));
+    const old = Detector.load(dirP);
+    expect(old.patch).toBeUndefined();
+    expect(Array.from(old.score(test))).toEqual(Array.from(all.gaussian));
+    old.dispose();
+
+    // Damaged patch state: the errors name patch.safetensors or detector.json.
+    fs.writeFileSync(path.join(dirP, 'detector.json'), JSON.stringify({ ...m, patch: { ...m.patch, rows: m.patch.rows + 1 } }));
+    expect(() => Detector.load(dirP)).toThrow(/patch\.safetensors: bank is \[\d+, 384\], the manifest says \[\d+, 384\]/);
+    fs.writeFileSync(path.join(dirP, 'detector.json'), JSON.stringify({ ...m, imageScore: { kind: 'fused' } }));
+    expect(() => Detector.load(dirP)).toThrow(/detector\.json: imageScore\.normalization must give finite mean/);
+    fs.writeFileSync(path.join(dirP, 'detector.json'), JSON.stringify(m));
+    fs.truncateSync(path.join(dirP, 'patch.safetensors'), 100);
+    expect(() => Detector.load(dirP)).toThrow(/patch\.safetensors: /);
+    det.dispose();
+    fs.rmSync(dirP, { recursive: true });
   });
 
   it('fromParts checks its arguments', () => {
@@ -96,7 +139,7 @@ maybe('Detector on real bottle images', () => {
     for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(bad, f));
     const manifest = JSON.parse(fs.readFileSync(path.join(bad, 'detector.json'), 'utf8'));
     fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, formatVersion: 1 }));
-    expect(() => Detector.load(bad)).toThrow(/detector\.json: formatVersion 1 is not supported \(this @ssad\/models reads 2\)/);
+    expect(() => Detector.load(bad)).toThrow(/detector\.json: formatVersion 1 is not supported \(this @ssad\/models reads 2 and 3\)/);
     fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, metadata: 3 }));
     expect(() => Detector.load(bad)).toThrow(/detector\.json: metadata must be an object/);
     fs.writeFileSync(path.join(bad, 'detector.json'), '{"format": "ssad-det');

@@ -4,6 +4,7 @@
 //                          metadata, ... }
 //   weights.safetensors  network parameters, torchvision names, torch layout (F32)
 //   density.safetensors  mean [d], covariance [d, d], precision [d, d] (F64)
+//   patch.safetensors    (v3, optional) bank [rows, dim] (F32), projection [featureDim, dim] (F32, optional)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -12,11 +13,20 @@ import { GaussianDensity } from './density.js';
 import { Network, type ResolvedNetworkOptions, type StageOutputs } from './network.js';
 import { arrayKind, readSafetensors, writeSafetensors } from './safetensors.js';
 import { imagesToTensor } from './images.js';
+import { checkImageScoreSpec, fuseScores, normalizationOf, type ImageScoreKind, type ImageScoreSpec } from './image-score.js';
+import { PatchDensity, type PatchDensityConfig, type PatchDensityOptions, type PatchMaps } from './patch/patch-density.js';
 
 export const DETECTOR_FORMAT = 'ssad-detector';
-// 2: adds the layer23 embedding and the `metadata` record.
-export const DETECTOR_FORMAT_VERSION = 2;
-export const DETECTOR_FILES = { manifest: 'detector.json', weights: 'weights.safetensors', density: 'density.safetensors' } as const;
+// 2: adds the layer23 embedding and the `metadata` record. 3: adds the optional patch density and the image score
+// choice; version 2 directories still load (no patch density, Gaussian score).
+export const DETECTOR_FORMAT_VERSION = 3;
+const READABLE_VERSIONS = [2, 3];
+export const DETECTOR_FILES = {
+  manifest: 'detector.json',
+  weights: 'weights.safetensors',
+  density: 'density.safetensors',
+  patch: 'patch.safetensors',
+} as const;
 
 /**
  * Which features the density scores: backbone `pooled` (layer4, 512-d), the head output `embedding`, or `layer23`,
@@ -53,6 +63,10 @@ export interface DetectorOptions {
   batchSize?: number;
   /** Saved with the detector, returned by `load` unchanged. Default {}. */
   metadata?: DetectorMetadata;
+  /** Also fit a patch density (dense anomaly maps) with these options. Default: none. */
+  patch?: PatchDensityOptions;
+  /** The image score the threshold and decisions use. Default 'fused' with a patch density, else 'gaussian'. */
+  imageScore?: ImageScoreKind;
 }
 
 /** A detector from an already fitted density and chosen threshold (e.g. fitted by an evaluation loop). */
@@ -66,6 +80,20 @@ export interface DetectorParts {
   thresholdQuantile: number;
   metadata?: DetectorMetadata;
   batchSize?: number;
+  /** Dense maps; the detector owns it from here (dispose disposes it). */
+  patch?: PatchDensity;
+  /** Which image score `threshold` applies to. Default { kind: 'gaussian' }. */
+  imageScore?: ImageScoreSpec;
+}
+
+/** Every image score a detector can give, and the patch maps when it has a patch density. */
+export interface DetectorScores {
+  /** The chosen image score (the one `threshold` applies to). */
+  score: Float64Array;
+  gaussian: Float64Array;
+  patch?: Float64Array;
+  fused?: Float64Array;
+  maps?: PatchMaps;
 }
 
 interface Manifest {
@@ -78,7 +106,9 @@ interface Manifest {
   thresholdQuantile: number;
   metadata: DetectorMetadata;
   density: { dim: number; l2Normalize: boolean; shrinkage: number };
-  files: typeof DETECTOR_FILES;
+  imageScore?: ImageScoreSpec;
+  patch?: { config: PatchDensityConfig; dim: number; grid: { height: number; width: number }; rows: number };
+  files: Partial<typeof DETECTOR_FILES>;
 }
 
 /** Linear-interpolated quantile (numpy's default) of `values`. */
@@ -109,13 +139,16 @@ export class Detector {
     readonly thresholdQuantile: number,
     readonly metadata: Readonly<DetectorMetadata>,
     private readonly batchSize: number,
+    readonly patch: PatchDensity | undefined,
+    readonly imageScore: Readonly<ImageScoreSpec>,
   ) {}
 
   static fromParts(parts: DetectorParts): Detector {
     const embedding = checkKind(parts.embedding, 'DetectorParts.embedding');
     if (!Number.isFinite(parts.threshold)) throw new Error(`DetectorParts.threshold must be a finite number (got ${parts.threshold})`);
     const batchSize = checkBatchSize(parts.batchSize, 'DetectorParts.batchSize');
-    return new Detector(parts.network, parts.density, embedding, resolveSize(parts.imageSize), parts.threshold, parts.thresholdQuantile, checkMetadata(parts.metadata), batchSize);
+    const imageScore = checkImageScoreSpec(parts.imageScore ?? { kind: 'gaussian' }, parts.patch !== undefined, 'DetectorParts.imageScore');
+    return new Detector(parts.network, parts.density, embedding, resolveSize(parts.imageSize), parts.threshold, parts.thresholdQuantile, checkMetadata(parts.metadata), batchSize, parts.patch, imageScore);
   }
 
   /**
@@ -130,10 +163,18 @@ export class Detector {
     const metadata = checkMetadata(options.metadata);
     if (train.length < 2) throw new Error(`Detector.create: train needs at least 2 normal images (got ${train.length})`);
     const size = resolveSize(options.imageSize);
+    const kind = options.imageScore ?? (options.patch ? 'fused' : 'gaussian');
+    if (kind !== 'gaussian' && !options.patch) throw new Error(`DetectorOptions.imageScore ${kind} needs DetectorOptions.patch`);
+    if (options.patch && validation.length < 2) throw new Error('Detector.create: a patch density needs at least 2 validation images (its scores on train images are biased low)');
     const emb = embedRaw(network, train, size, embedding, batchSize);
     const density = GaussianDensity.estimate(emb.data, emb.dim);
-    const scores = density.score(validation.length ? embedRaw(network, validation, size, embedding, batchSize).data : emb.data);
-    return new Detector(network, density, embedding, size, quantile(scores, q), q, metadata, batchSize);
+    const patch = options.patch ? PatchDensity.fit(network, train, options.patch, size) : undefined;
+    const provisional = new Detector(network, density, embedding, size, 0, q, metadata, batchSize, patch, { kind: 'gaussian' });
+    const val = provisional.scoreAll(validation.length ? validation : train);
+    const normalization = val.patch ? { gaussian: normalizationOf(val.gaussian), patch: normalizationOf(val.patch) } : undefined;
+    const imageScore: ImageScoreSpec = normalization ? { kind, normalization } : { kind };
+    const chosen = kind === 'gaussian' ? val.gaussian : kind === 'patch' ? val.patch! : fuseScores(val.gaussian, val.patch!, normalization!);
+    return new Detector(network, density, embedding, size, quantile(chosen, q), q, metadata, batchSize, patch, imageScore);
   }
 
   /** Embeddings (row-major n × dim) of the configured kind. */
@@ -141,9 +182,32 @@ export class Detector {
     return embedRaw(this.network, images, this.imageSize, this.embedding, this.batchSize);
   }
 
-  /** Anomaly scores (squared Mahalanobis distances). */
-  score(images: PixelImage[]): Float64Array {
+  /** Global Gaussian scores (squared Mahalanobis distances of the embedding). */
+  gaussianScores(images: PixelImage[]): Float64Array {
     return this.density.score(this.embed(images).data);
+  }
+
+  /** Dense anomaly maps at the detector's image size (needs a patch density). */
+  patchMaps(images: PixelImage[]): PatchMaps {
+    if (!this.patch) throw new Error('Detector.patchMaps: this detector has no patch density (create it with options.patch)');
+    return this.patch.maps(this.network, images, this.imageSize);
+  }
+
+  /** Every image score (and the maps) in one call; `score` is the chosen one. */
+  scoreAll(images: PixelImage[]): DetectorScores {
+    const gaussian = this.gaussianScores(images);
+    if (!this.patch) return { score: gaussian, gaussian };
+    const maps = this.patchMaps(images);
+    const patch = maps.scores;
+    const n = this.imageScore.normalization;
+    const fused = n ? fuseScores(gaussian, patch, n) : undefined;
+    const score = this.imageScore.kind === 'gaussian' ? gaussian : this.imageScore.kind === 'patch' ? patch : fused!;
+    return { score, gaussian, patch, fused, maps };
+  }
+
+  /** Anomaly scores of the chosen kind (`imageScore.kind`), the ones `threshold` applies to. */
+  score(images: PixelImage[]): Float64Array {
+    return this.imageScore.kind === 'gaussian' ? this.gaussianScores(images) : this.scoreAll(images).score;
   }
 
   /** Scores and decisions (1 = anomalous: score ≥ threshold, the convention of @ssad/metrics and scikit-learn). */
@@ -164,6 +228,15 @@ export class Detector {
         ['precision', { shape: [state.dim, state.dim], data: state.precision }],
       ]),
     );
+    const { patch: patchFile, ...always } = DETECTOR_FILES;
+    let patch: Manifest['patch'];
+    if (this.patch) {
+      const p = this.patch.state;
+      const tensors = new Map([['bank', { shape: [p.bank.length / p.dim, p.dim], data: p.bank }]]);
+      if (p.projection) tensors.set('projection', { shape: [p.projection.length / p.dim, p.dim], data: p.projection });
+      writeSafetensors(path.join(dir, DETECTOR_FILES.patch), tensors);
+      patch = { config: p.config, dim: p.dim, grid: p.grid, rows: p.bank.length / p.dim };
+    } else fs.rmSync(path.join(dir, DETECTOR_FILES.patch), { force: true });
     const manifest: Manifest = {
       format: DETECTOR_FORMAT,
       formatVersion: DETECTOR_FORMAT_VERSION,
@@ -174,7 +247,9 @@ export class Detector {
       thresholdQuantile: this.thresholdQuantile,
       metadata: this.metadata,
       density: { dim: state.dim, l2Normalize: state.l2Normalize, shrinkage: state.shrinkage },
-      files: DETECTOR_FILES,
+      imageScore: this.imageScore,
+      patch,
+      files: this.patch ? { ...always, patch: patchFile } : always,
     };
     // The manifest goes last: a directory with a manifest is complete.
     fs.writeFileSync(path.join(dir, DETECTOR_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -190,8 +265,8 @@ export class Detector {
       throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
     }
     if (m.format !== DETECTOR_FORMAT) throw new Error(`${file}: format is ${JSON.stringify(m.format)}, expected "${DETECTOR_FORMAT}"`);
-    if (m.formatVersion !== DETECTOR_FORMAT_VERSION)
-      throw new Error(`${file}: formatVersion ${m.formatVersion} is not supported (this @ssad/models reads ${DETECTOR_FORMAT_VERSION})`);
+    if (!READABLE_VERSIONS.includes(m.formatVersion))
+      throw new Error(`${file}: formatVersion ${m.formatVersion} is not supported (this @ssad/models reads ${READABLE_VERSIONS.join(' and ')})`);
     if (!m.network || !m.imageSize || !m.density || typeof m.threshold !== 'number' || !EMBEDDING_KINDS.includes(m.embedding))
       throw new Error(`${file}: incomplete manifest (needs network, imageSize, embedding, threshold, density)`);
     if (typeof m.metadata !== 'object' || m.metadata === null || Array.isArray(m.metadata)) throw new Error(`${file}: metadata must be an object`);
@@ -209,18 +284,28 @@ export class Detector {
     } catch (e) {
       throw new Error(`${densityFile}: ${(e as Error).message}`);
     }
+    const patch = m.patch ? loadPatch(path.join(dir, DETECTOR_FILES.patch), m.patch) : undefined;
+    let imageScore: ImageScoreSpec;
+    try {
+      imageScore = checkImageScoreSpec(m.imageScore ?? { kind: 'gaussian' }, patch !== undefined, 'imageScore');
+    } catch (e) {
+      patch?.dispose();
+      throw new Error(`${file}: ${(e as Error).message}`);
+    }
     const network = new Network(m.network);
     try {
       network.loadWeights(path.join(dir, DETECTOR_FILES.weights));
     } catch (e) {
       network.dispose();
+      patch?.dispose();
       throw e;
     }
-    return new Detector(network, density, m.embedding, resolveSize(m.imageSize), m.threshold, m.thresholdQuantile, m.metadata, checkBatchSize(options.batchSize, 'Detector.load batchSize'));
+    return new Detector(network, density, m.embedding, resolveSize(m.imageSize), m.threshold, m.thresholdQuantile, m.metadata, checkBatchSize(options.batchSize, 'Detector.load batchSize'), patch, imageScore);
   }
 
   dispose(): void {
     this.network.dispose();
+    this.patch?.dispose();
   }
 }
 
@@ -256,3 +341,19 @@ function embedRaw(net: Network, images: PixelImage[], size: { height: number; wi
   }
   return { data, dim };
 }
+
+function loadPatch(file: string, m: NonNullable<Manifest['patch']>): PatchDensity {
+  const t = readSafetensors(file).tensors;
+  const bank = t.get('bank');
+  const projection = t.get('projection');
+  try {
+    if (!bank || arrayKind(bank.data) !== 'Float32Array') throw new Error('tensor "bank" missing or not F32');
+    if (bank.shape.length !== 2 || bank.shape[0] !== m.rows || bank.shape[1] !== m.dim)
+      throw new Error(`bank is [${bank.shape.join(', ')}], the manifest says [${m.rows}, ${m.dim}]`);
+    if (projection && arrayKind(projection.data) !== 'Float32Array') throw new Error('tensor "projection" is not F32');
+    return PatchDensity.fromState({ config: m.config, dim: m.dim, grid: m.grid, bank: bank.data as Float32Array, projection: projection?.data as Float32Array | undefined });
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
+}
+

@@ -55,6 +55,7 @@ export {
   type DetectorMetadata,
   type DetectorOptions,
   type DetectorParts,
+  type DetectorScores,
   type EmbeddingKind,
   type JsonValue,
 } from './detector.js';
@@ -71,3 +72,11 @@ export {
 } from './patch/patch-density.js';
 export { greedyCoreset, randomSubset } from './patch/coreset.js';
 export { gaussianBlur, resizeMapBilinear } from './patch/smooth.js';
+export {
+  IMAGE_SCORE_KINDS,
+  fuseScores,
+  normalizationOf,
+  type ImageScoreKind,
+  type ImageScoreSpec,
+  type ScoreNormalization,
+} from './image-score.js';

@@ -111,16 +111,19 @@ export class PatchDensity {
     return this.state.bank.length / this.state.dim;
   }
 
-  /** Builds the bank from the patches of `train` (normal images, all of one size) as seen by `network`. */
-  static fit(network: Network, train: readonly PixelImage[], options: PatchDensityOptions = {}): PatchDensity {
+  /**
+   * Builds the bank from the patches of `train` (normal images) as seen by `network`, with the images resized to
+   * `size` (default: the first image's size).
+   */
+  static fit(network: Network, train: readonly PixelImage[], options: PatchDensityOptions = {}, size?: { height: number; width: number }): PatchDensity {
     const config = resolvePatchDensityOptions(options);
     if (train.length === 0) throw new Error('PatchDensity.fit: train must hold at least one normal image');
-    const size = { height: train[0].height, width: train[0].width };
+    size ??= { height: train[0].height, width: train[0].width };
     const parts: Float32Array[] = [];
     let featureDim = 0;
     let grid = { height: 0, width: 0 };
     for (let i = 0; i < train.length; i += config.batchSize) {
-      const f = tf.tidy(() => patchFeatures(network.forwardTo(imagesToTensor(train.slice(i, i + config.batchSize), size), config.stages.at(-1)!), config));
+      const f = tf.tidy(() => patchFeatures(network.forwardTo(imagesToTensor(train.slice(i, i + config.batchSize), size!), config.stages.at(-1)!), config));
       const [, h, w, c] = f.shape;
       grid = { height: h, width: w };
       featureDim = c;
@@ -170,15 +173,15 @@ export class PatchDensity {
     return new PatchDensity({ config, dim, grid, bank, projection });
   }
 
-  /** Dense anomaly maps of `images` (all of one size) and their maxima. */
-  maps(network: Network, images: readonly PixelImage[]): PatchMaps {
+  /** Dense anomaly maps of `images` resized to `size` (default: the first image's size), and their maxima. */
+  maps(network: Network, images: readonly PixelImage[], size?: { height: number; width: number }): PatchMaps {
     const { config, dim } = this.state;
     const maps: Float32Array[] = [];
     const grids: Float32Array[] = [];
     let grid = this.state.grid;
     for (let i = 0; i < images.length; i += config.batchSize) {
       const batch = images.slice(i, i + config.batchSize);
-      const { height, width } = batch[0];
+      const { height, width } = size ?? images[0];
       const dist = tf.tidy(() => {
         let f = patchFeatures(network.forwardTo(imagesToTensor(batch, { height, width }), config.stages.at(-1)!), config);
         const [b, h, w, c] = f.shape;
