@@ -193,6 +193,14 @@ describe('options and state checks', () => {
     const again = PatchDensity.fromState(d.state).maps(network, [img(3), img(11)]);
     expect(identical(again.maps[1], r.maps[1])).toBe(true);
     d.dispose();
+    // A candidate pool smaller than all patches: the coreset runs over a seeded stratified sample of 50 rows.
+    const fitPooled = () => PatchDensity.fit(network, [img(3), img(5), img(7)], { fraction: 0.1, coresetPool: 50 });
+    const a = fitPooled();
+    const b = fitPooled();
+    expect(a.bankSize).toBe(Math.round(3 * 64 * 0.1));
+    expect(identical(a.state.bank, b.state.bank)).toBe(true);
+    a.dispose();
+    b.dispose();
     network.dispose();
   });
 });

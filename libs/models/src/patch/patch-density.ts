@@ -23,6 +23,12 @@ export interface PatchDensityOptions extends PatchFeatureOptions {
   maxBankSize?: number;
   /** Dimensions of the random projection the coreset's distances are computed in (0 = exact). Default 128. */
   coresetProjection?: number;
+  /**
+   * Most training patches the greedy coreset runs over (and the most ever held in memory): beyond it, a seeded,
+   * per-image stratified random subset of this size is the candidate pool. Each greedy step costs pool × projection,
+   * so this bounds the build time on large training sets. Default 200000 (MVTec bottle at 256 px is 192,512).
+   */
+  coresetPool?: number;
   /** Project patch features to this many dimensions (seeded Gaussian), 0 = keep them. Default 0. */
   featureProjection?: number;
   /** Neighbours averaged per location. Default 1. */
@@ -42,6 +48,7 @@ export interface PatchDensityConfig {
   fraction: number;
   maxBankSize: number;
   coresetProjection: number;
+  coresetPool: number;
   featureProjection: number;
   k: number;
   sigma: number;
@@ -87,6 +94,7 @@ export function resolvePatchDensityOptions(o: PatchDensityOptions = {}): PatchDe
     fraction: inRange('fraction', o.fraction ?? 0.01, 1e-6, 1, false),
     maxBankSize: inRange('maxBankSize', o.maxBankSize ?? 20000, 1, 1e7, true),
     coresetProjection: inRange('coresetProjection', o.coresetProjection ?? 128, 0, 4096, true),
+    coresetPool: inRange('coresetPool', o.coresetPool ?? 200000, 1, 1e8, true),
     featureProjection: inRange('featureProjection', o.featureProjection ?? 0, 0, 4096, true),
     k: inRange('k', o.k ?? 1, 1, 100, true),
     sigma: inRange('sigma', o.sigma ?? 4, 0, 64, false),
@@ -119,37 +127,45 @@ export class PatchDensity {
     const config = resolvePatchDensityOptions(options);
     if (train.length === 0) throw new Error('PatchDensity.fit: train must hold at least one normal image');
     size ??= { height: train[0].height, width: train[0].width };
+    const rng = new Rng(config.seed);
+    const projectionSeed = rng.nextUint32();
+    const poolSeed = rng.nextUint32();
+    let plan: { count: number; perImage: number[] } | undefined;
     const parts: Float32Array[] = [];
     let featureDim = 0;
     let grid = { height: 0, width: 0 };
     for (let i = 0; i < train.length; i += config.batchSize) {
       const f = tf.tidy(() => patchFeatures(network.forwardTo(imagesToTensor(train.slice(i, i + config.batchSize), size!), config.stages.at(-1)!), config));
-      const [, h, w, c] = f.shape;
+      const [b, h, w, c] = f.shape;
       grid = { height: h, width: w };
       featureDim = c;
-      parts.push(f.dataSync() as Float32Array);
+      plan ??= bankPlan(config, train.length, h * w);
+      const values = f.dataSync() as Float32Array;
       f.dispose();
+      for (let j = 0; j < b; j++) {
+        const rows = values.subarray(j * h * w * c, (j + 1) * h * w * c);
+        const keep = plan.perImage[i + j];
+        if (keep > 0) parts.push(keep === h * w ? rows.slice() : selectRows(rows, c, randomSubset(h * w, keep, poolSeed + i + j)));
+      }
     }
     const n = parts.reduce((a, p) => a + p.length, 0) / featureDim;
     let projection: Float32Array | undefined;
     let dim = featureDim;
-    let all = tf.tensor2d(concat(parts), [n, featureDim]);
+    let all: tf.Tensor2D = tf.tensor2d(concat(parts), [n, featureDim]);
+    parts.length = 0;
     if (config.featureProjection > 0 && config.featureProjection < featureDim) {
       dim = config.featureProjection;
-      projection = randomProjection(featureDim, dim, new Rng(config.seed).fork());
+      projection = randomProjection(featureDim, dim, new Rng(projectionSeed));
       const projected = tf.tidy(() => tf.matMul(all, tf.tensor2d(projection!, [featureDim, dim]))) as tf.Tensor2D;
       all.dispose();
       all = projected;
     }
     try {
-      const count = config.sampling === 'all' ? n : Math.max(1, Math.min(config.maxBankSize, n, Math.round(n * config.fraction)));
+      const count = Math.min(plan!.count, n);
       let bank: Float32Array;
       if (count === n) bank = all.dataSync() as Float32Array;
       else {
-        const idx =
-          config.sampling === 'coreset'
-            ? greedyCoreset(all, count, { seed: config.seed, projection: config.coresetProjection })
-            : randomSubset(n, count, config.seed);
+        const idx = greedyCoreset(all, count, { seed: config.seed, projection: config.coresetProjection });
         bank = tf.tidy(() => tf.gather(all, tf.tensor1d(idx, 'int32')).dataSync() as Float32Array);
       }
       return new PatchDensity({ config, dim, grid, bank: Float32Array.from(bank), projection });
@@ -210,6 +226,25 @@ export class PatchDensity {
   dispose(): void {
     tf.dispose([this.bankTensor, this.bankSqNorms, ...(this.projectionTensor ? [this.projectionTensor] : [])]);
   }
+}
+
+/**
+ * How many rows the bank gets and how many patches of each training image are kept while extracting: all of them
+ * for 'all'; for 'random' exactly the bank (a stratified random sample); for 'coreset' the candidate pool.
+ */
+function bankPlan(config: PatchDensityConfig, images: number, rowsPerImage: number): { count: number; perImage: number[] } {
+  const total = images * rowsPerImage;
+  const count = config.sampling === 'all' ? total : Math.max(1, Math.min(config.maxBankSize, total, Math.round(total * config.fraction)));
+  const pool = config.sampling === 'all' ? total : config.sampling === 'random' ? count : Math.min(total, Math.max(count, config.coresetPool));
+  const base = Math.floor(pool / images);
+  const extra = pool - base * images;
+  return { count, perImage: Array.from({ length: images }, (_, i) => base + (i < extra ? 1 : 0)) };
+}
+
+function selectRows(values: Float32Array, dim: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => out.set(values.subarray(r * dim, (r + 1) * dim), i * dim));
+  return out;
 }
 
 function maxOf(a: Float32Array): number {
