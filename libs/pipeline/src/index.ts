@@ -9,7 +9,7 @@ export { formatDuration, formatStep, formatEpoch, formatCount, bar, ProgressRend
 export { METRICS_VERSION, readRunMetrics, checkRunMetrics, type RunMetrics, type EmbeddingScores } from './run-metrics.js';
 export { meanStd, formatMeanStd, type MeanStd } from './stats.js';
 export { summarizeRuns, resultsMarkdown, resultsCsv, writeResults, type RunRecord, type SweepHeader, type CategorySummary } from './results.js';
-export { runSweep, runDirFor, type SweepOptions, type SweepResult } from './sweep.js';
+export { runSweep, runPair, runDirFor, type RunOne, type SweepOptions, type SweepResult } from './sweep.js';
 export { reportHtml, writeReport, type ReportFigure } from './report.js';
 export { EXPERIMENT_ARGS, experimentOverrides } from './cli-options.js';
 export { runExperiment, evaluateRun, type RunHooks } from './experiment.js';
