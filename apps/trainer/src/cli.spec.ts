@@ -46,12 +46,21 @@ describe('trainer CLI', () => {
     }
     expect(Object.keys(m.embeddings).sort()).toEqual(['head', 'layer23', 'pooled']);
     expect(m.embedding).toBe('pooled');
-    for (const f of ['roc.png', 'pro.png', 'tsne.png', 'training_curves.png', 'score_histogram.png', 'pretext_samples.png', 'gradcam/heatmap_and_masks_0.png'])
+    // Every image score and both localisation methods are evaluated; the headline ones are the defaults.
+    expect(Object.keys(m.imageScores).sort()).toEqual(['fused', 'gaussian', 'patch']);
+    expect(m).toMatchObject({ imageScore: 'fused', localization: 'patch', imageAuroc: m.imageScores.fused!.imageAuroc, aupro: m.localizations.patch!.aupro });
+    expect(m.localizations.gradcam!.pixelAuroc).toBeGreaterThanOrEqual(0);
+    for (const f of ['roc.png', 'pro_patch.png', 'pro_gradcam.png', 'tsne.png', 'training_curves.png', 'score_histogram.png', 'pretext_samples.png',
+      'patch/heatmap_and_masks_0.png', 'gradcam/heatmap_and_masks_0.png'])
       expect(isPng(path.join(run, f))).toBe(true);
     const info = JSON.parse(fs.readFileSync(path.join(run, 'detector', 'detector.json'), 'utf8'));
-    expect(info).toMatchObject({ format: 'ssad-detector', formatVersion: 2, imageSize: { height: 32, width: 32 }, embedding: 'pooled', metadata: { camStage: 'layer3' } });
+    expect(info).toMatchObject({
+      format: 'ssad-detector', formatVersion: 3, imageSize: { height: 32, width: 32 }, embedding: 'pooled',
+      metadata: { camStage: 'layer3', localization: 'patch' }, imageScore: { kind: 'fused' },
+    });
     const html = fs.readFileSync(path.join(run, 'report.html'), 'utf8');
     expect(html).toContain('<img src="roc.png"');
+    expect(html).toContain('patch/heatmap_and_masks_0.png');
     expect(html).toContain('gradcam/heatmap_and_masks_0.png');
     expect(html).toContain(m.imageAuroc.toFixed(4));
   });
@@ -65,6 +74,8 @@ describe('trainer CLI', () => {
     expect(p.predictions).toHaveLength(8);
     for (const x of p.predictions) {
       expect(Number.isFinite(x.score)).toBe(true);
+      expect(x.score).toBe(x.scores.fused);
+      expect(Number.isFinite(x.scores.gaussian) && Number.isFinite(x.scores.patch)).toBe(true);
       expect(['anomalous', 'normal']).toContain(x.decision);
       expect(x.decision === 'anomalous').toBe(x.score >= p.threshold);
       expect(fs.existsSync(x.path)).toBe(true);

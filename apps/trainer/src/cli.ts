@@ -2,8 +2,9 @@
 // itself is @ssad/pipeline, shared with the benchmark.
 import path from 'node:path';
 import {
-  CAM_STAGES, EMBEDDINGS, EXPERIMENT_ARGS, InterruptedError, ProgressRenderer, UsageError, evaluateRun, experimentOverrides, formatHelp, parseArgs, predictImages,
-  resolveOptions, runExperiment, type ArgSpec, type CamStage, type EmbeddingName,
+  CAM_STAGES, EMBEDDINGS, EXPERIMENT_ARGS, IMAGE_SCORES, InterruptedError, LOCALIZATIONS, PATCH_SAMPLINGS, ProgressRenderer, UsageError, evaluateRun,
+  experimentOverrides, formatHelp, parseArgs, predictImages, resolveOptions, runExperiment, type ArgSpec, type CamStage, type EmbeddingName,
+  type ImageScoreName, type Localization, type PatchSampling,
 } from '@ssad/pipeline';
 
 export interface Io {
@@ -24,6 +25,10 @@ const EVALUATE_ARGS: ArgSpec[] = [
   { name: 'run', type: 'string', help: 'a finished train output folder (re-evaluates its detector, rewrites metrics and figures)' },
   { name: 'embedding', type: 'string', choices: EMBEDDINGS, help: 'score another embedding (default: the one trained with)' },
   { name: 'cam-stage', type: 'string', choices: CAM_STAGES, help: 'GradCAM stage (default: the one trained with)' },
+  { name: 'localization', type: 'string', choices: LOCALIZATIONS, help: 'headline localisation (default: the one trained with)' },
+  { name: 'image-score', type: 'string', choices: IMAGE_SCORES, help: 'image score the detector decides on (default: the one trained with)' },
+  { name: 'patch-sampling', type: 'string', choices: PATCH_SAMPLINGS, help: 'rebuild the patch bank with this subsampling' },
+  { name: 'patch-fraction', type: 'number', min: 1e-6, max: 1, help: 'rebuild the patch bank keeping this fraction of training patches' },
   { name: 'help', type: 'flag', help: 'show this help' },
 ];
 const PREDICT_ARGS: ArgSpec[] = [
@@ -92,7 +97,7 @@ async function train(argv: readonly string[], io: Io, r: ProgressRenderer): Prom
   const m = await runExperiment(opts, { onEvent: (e) => r.handle(e), resume: options.resume === true, signal: io.signal });
   r.line(
     `${m.category} seed ${m.seed}: image AUROC ${m.imageAuroc.toFixed(4)} · F1 ${m.f1AtThreshold.toFixed(4)} (max ${m.f1Max.toFixed(4)}) · ` +
-      `pixel AUROC ${m.pixelAuroc.toFixed(4)} · AU-PRO ${m.aupro.toFixed(4)} · ${opts.embedding} embedding → ${path.join(outDir, 'report.html')}`,
+      `pixel AUROC ${m.pixelAuroc.toFixed(4)} · AU-PRO ${m.aupro.toFixed(4)} (${m.localization} maps) · ${m.imageScore} image score → ${path.join(outDir, 'report.html')}`,
   );
   return 0;
 }
@@ -105,8 +110,12 @@ async function evaluate(argv: readonly string[], io: Io, r: ProgressRenderer): P
   const m = await evaluateRun(path.resolve(run), { onEvent: (e) => r.handle(e) }, {
     embedding: options.embedding as EmbeddingName | undefined,
     camStage: options['cam-stage'] as CamStage | undefined,
+    localization: options.localization as Localization | undefined,
+    imageScore: options['image-score'] as ImageScoreName | undefined,
+    patchSampling: options['patch-sampling'] as PatchSampling | undefined,
+    patchFraction: options['patch-fraction'] as number | undefined,
   });
-  r.line(`${m.category} seed ${m.seed}: image AUROC ${m.imageAuroc.toFixed(4)} · pixel AUROC ${m.pixelAuroc.toFixed(4)} · AU-PRO ${m.aupro.toFixed(4)}`);
+  r.line(`${m.category} seed ${m.seed}: image AUROC ${m.imageAuroc.toFixed(4)} (${m.imageScore} score) · pixel AUROC ${m.pixelAuroc.toFixed(4)} · AU-PRO ${m.aupro.toFixed(4)} (${m.localization})`);
   return 0;
 }
 

@@ -1,6 +1,6 @@
 // The experiment's command-line options, shared by both apps so `--image-size` means the same everywhere.
 import type { ArgSpec, ParsedValue } from './args.js';
-import { CAM_STAGES, EMBEDDINGS, FROZEN_BATCH_NORM, type ExperimentOptions } from './options.js';
+import { CAM_STAGES, EMBEDDINGS, FROZEN_BATCH_NORM, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS, type ExperimentOptions } from './options.js';
 
 export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'data', type: 'string', help: 'MVTec-layout dataset root (default: the synthetic dataset)' },
@@ -16,6 +16,10 @@ export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'samples-per-epoch', type: 'int', min: 1, max: 1e7, help: 'pretext samples per epoch' },
   { name: 'embedding', type: 'string', choices: EMBEDDINGS, help: 'embedding the detector scores (all are evaluated)' },
   { name: 'cam-stage', type: 'string', choices: CAM_STAGES, help: 'stage GradCAM differentiates at (default layer3)' },
+  { name: 'localization', type: 'string', choices: LOCALIZATIONS, help: 'maps behind the pixel metrics and heatmaps (default patch; both are evaluated)' },
+  { name: 'image-score', type: 'string', choices: IMAGE_SCORES, help: 'image score the threshold and F1 follow (default fused; all are evaluated)' },
+  { name: 'patch-sampling', type: 'string', choices: PATCH_SAMPLINGS, help: 'patch memory bank subsampling (default coreset: greedy k-center)' },
+  { name: 'patch-fraction', type: 'number', min: 1e-6, max: 1, help: 'fraction of training patches kept in the bank (default 0.01)' },
   { name: 'figure-images', type: 'int', min: 0, max: 1000, help: 'test images shown in the GradCAM figures' },
   { name: 'tsne-per-group', type: 'int', min: 0, max: 10000, help: 'points per group in the t-SNE figure (0: no t-SNE)' },
   { name: 'out', type: 'string', help: 'output folder' },
@@ -35,6 +39,10 @@ const KEYS: Record<string, keyof ExperimentOptions> = {
   'samples-per-epoch': 'samplesPerEpoch',
   embedding: 'embedding',
   'cam-stage': 'camStage',
+  localization: 'localization',
+  'image-score': 'imageScore',
+  'patch-sampling': 'patchSampling',
+  'patch-fraction': 'patchFraction',
   'figure-images': 'figureImages',
   'tsne-per-group': 'tsnePerGroup',
   seed: 'seed',

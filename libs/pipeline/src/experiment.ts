@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
-import { Detector, GaussianDensity, initBackend, Network } from '@ssad/models';
+import { Detector, GaussianDensity, initBackend, Network, normalizationOf, fuseScores, PatchDensity } from '@ssad/models';
 import { pixelMetrics } from '@ssad/metrics';
 import { prepareDataset } from './bench-setup.js';
 import { loadCategory, type LoadedCategory } from './dataset.js';
@@ -11,10 +11,10 @@ import { localisationMaps } from './cam.js';
 import { computeEmbeddings, type EmbeddingSet } from './embeddings.js';
 import type { OnEvent } from './events.js';
 import { renderFigures } from './figures.js';
-import { EMBEDDINGS, resolveOptions, type EmbeddingName, type ExperimentOptions } from './options.js';
+import { EMBEDDINGS, IMAGE_SCORES, resolveOptions, type EmbeddingName, type ExperimentOptions, type ImageScoreName, type Localization } from './options.js';
 import { writeReport } from './report.js';
 import { METRICS_VERSION, writeJsonAtomic, type EmbeddingScores, type RunMetrics } from './run-metrics.js';
-import { evaluateImageScores, quantile } from './threshold.js';
+import { evaluateImageScores, quantile, type ImageEvaluation } from './threshold.js';
 import { readHistory, trainTwoStages, type EpochRecord } from './training.js';
 import { MODEL_EMBEDDING, type RunDetectorMetadata } from './saved-detector.js';
 
@@ -80,7 +80,11 @@ export async function runExperiment(options: ExperimentOptions, hooks: RunHooks 
  * Re-evaluates a finished run folder from its detector's network and options.json (rewrites metrics, detector,
  * figures, report); `overrides` change the scored embedding or the GradCAM stage without retraining.
  */
-export async function evaluateRun(runDir: string, hooks: RunHooks = {}, overrides: Partial<Pick<ExperimentOptions, 'camStage' | 'embedding'>> = {}): Promise<RunMetrics> {
+export async function evaluateRun(
+  runDir: string,
+  hooks: RunHooks = {},
+  overrides: Partial<Pick<ExperimentOptions, 'camStage' | 'embedding' | 'localization' | 'imageScore' | 'patchSampling' | 'patchFraction'>> = {},
+): Promise<RunMetrics> {
   const timer = new Timer();
   const backend = await initBackend();
   const optionsPath = path.join(runDir, 'options.json');
@@ -125,70 +129,106 @@ async function evaluateTrained(
     perEmbedding[e] = { ...evaluateImageScores(testScores, labels, valScores, o.thresholdQuantile), testScores, valScores };
   }
   timer.lap('density');
-  const chosen = perEmbedding[o.embedding]!;
 
-  const maps = (images: readonly PixelImage[], onBatch?: (done: number, total: number) => void) =>
-    localisationMaps(network, o.embedding, gaussians[o.embedding], o.camStage, images, batch, onBatch);
-  const valMaps = await maps(data.validation);
-  // Per-dataset heatmap normalisation: the high quantile of normal images' map values maps to 1.
-  const mapRange = { min: 0, max: Math.max(1e-12, quantile(concatMaps(valMaps), 0.999)) };
-  const testMaps = await maps(testImages, count('gradcam'));
-  const masks = data.test.map((s) => s.mask);
-  const pixel = pixelMetrics(testMaps, masks, { size: { width: o.imageSize, height: o.imageSize }, fprLimit: 0.3 });
-  const metadata: RunDetectorMetadata = { camStage: o.camStage, mapRange, category: o.category, seed: o.seed, createdAt: new Date().toISOString() };
-  // Shares `network` with the caller, who disposes it: no dispose here.
-  Detector.fromParts({
-    network, density: gaussians[o.embedding], embedding: MODEL_EMBEDDING[o.embedding], imageSize: o.imageSize,
-    threshold: chosen.threshold, thresholdQuantile: o.thresholdQuantile, metadata: { ...metadata },
-  }).save(path.join(o.outDir, 'detector'));
-  timer.lap('evaluate');
+  // Patch density: the bank from the training images, maps of validation (normalisation, map range) and test images.
+  const patch = PatchDensity.fit(network, data.train, { sampling: o.patchSampling, fraction: o.patchFraction, seed: o.seed });
+  timer.lap('patchBank');
+  try {
+    const valPatch = patch.maps(network, data.validation);
+    const testPatch = patch.maps(network, testImages);
+    timer.lap('patchMaps');
 
-  const figures = await renderFigures(o.outDir, {
-    options: o, data, labels, history, testScores: chosen.testScores, threshold: chosen.threshold, imageAuroc: chosen.imageAuroc, aupro: pixel.aupro, maps: testMaps,
-    mapRange, embeddings: { train: trainEmb, test: testEmb, network, embedding: o.embedding },
-    onEvent: hooks.onEvent,
-  });
-  timer.lap('figures');
+    const gaussian = perEmbedding[o.embedding]!;
+    const normalization = { gaussian: normalizationOf(gaussian.valScores), patch: normalizationOf(valPatch.scores) };
+    const candidates: Record<ImageScoreName, { test: Float64Array; val: Float64Array }> = {
+      gaussian: { test: gaussian.testScores, val: gaussian.valScores },
+      patch: { test: testPatch.scores, val: valPatch.scores },
+      fused: { test: fuseScores(gaussian.testScores, testPatch.scores, normalization), val: fuseScores(gaussian.valScores, valPatch.scores, normalization) },
+    };
+    const imageScores = {} as Record<ImageScoreName, ImageEvaluation>;
+    for (const k of IMAGE_SCORES) imageScores[k] = evaluateImageScores(candidates[k].test, labels, candidates[k].val, o.thresholdQuantile);
+    const chosen = imageScores[o.imageScore];
+    const chosenTestScores = candidates[o.imageScore].test;
 
-  const last = (stage: 'frozen' | 'full') => {
-    const r = history.filter((h) => h.stage === stage).at(-1);
-    return { loss: r?.loss ?? NaN, accuracy: r?.accuracy ?? NaN };
-  };
-  timer.total();
-  const metrics: RunMetrics = {
-    version: METRICS_VERSION,
-    category: o.category,
-    seed: o.seed,
-    preset: o.preset,
-    imageSize: o.imageSize,
-    dataset: data.name,
-    weights: o.weights ?? null,
-    backend,
-    embedding: o.embedding,
-    imageAuroc: chosen.imageAuroc,
-    f1Max: chosen.f1Max,
-    f1MaxThreshold: chosen.f1MaxThreshold,
-    f1AtThreshold: chosen.f1AtThreshold,
-    threshold: chosen.threshold,
-    pixelAuroc: pixel.pixelAuroc,
-    aupro: pixel.aupro,
-    embeddings: Object.fromEntries(
-      EMBEDDINGS.map((e) => {
-        const s = perEmbedding[e]!;
-        return [e, { imageAuroc: s.imageAuroc, f1Max: s.f1Max, f1AtThreshold: s.f1AtThreshold, threshold: s.threshold }];
-      }),
-    ),
-    counts: { train: data.train.length, validation: data.validation.length, test: data.test.length, testAnomalous: labels.reduce((a, b) => a + b, 0) },
-    training: { frozen: last('frozen'), full: last('full') },
-    timings: timer.timings,
-    finishedAt: new Date().toISOString(),
-  };
-  writeReport(o.outDir, metrics, o, figures);
-  // metrics.json last: its presence marks the run finished for the benchmark's resume.
-  writeJsonAtomic(path.join(o.outDir, 'metrics.json'), metrics);
-  return metrics;
+    const camMaps = (images: readonly PixelImage[], onBatch?: (done: number, total: number) => void) =>
+      localisationMaps(network, o.embedding, gaussians[o.embedding], o.camStage, images, batch, onBatch);
+    // Per-dataset heatmap normalisation: the high quantile of normal images' map values maps to 1.
+    const rangeOf = (maps: readonly Float32Array[]) => ({ min: 0, max: Math.max(1e-12, quantile(concatMaps(maps), 0.999)) });
+    const camRange = rangeOf(await camMaps(data.validation));
+    const camTest = await camMaps(testImages, count('gradcam'));
+    const masks = data.test.map((s) => s.mask);
+    const size = { width: o.imageSize, height: o.imageSize };
+    const localizations: Record<Localization, { pixelAuroc: number; aupro: number }> = {
+      patch: pixelMetrics(testPatch.maps, masks, { size, fprLimit: 0.3 }),
+      gradcam: pixelMetrics(camTest, masks, { size, fprLimit: 0.3 }),
+    };
+    const pixel = localizations[o.localization];
+    const patchRange = rangeOf(valPatch.maps);
+    const metadata: RunDetectorMetadata = {
+      camStage: o.camStage, mapRange: camRange, patchMapRange: patchRange, localization: o.localization,
+      category: o.category, seed: o.seed, createdAt: new Date().toISOString(),
+    };
+    // Shares `network` with the caller, who disposes it; the detector is not disposed here for that reason.
+    Detector.fromParts({
+      network, density: gaussians[o.embedding], embedding: MODEL_EMBEDDING[o.embedding], imageSize: o.imageSize,
+      threshold: chosen.threshold, thresholdQuantile: o.thresholdQuantile, metadata: { ...metadata },
+      patch, imageScore: { kind: o.imageScore, normalization },
+    }).save(path.join(o.outDir, 'detector'));
+    timer.lap('evaluate');
+
+    const localised = { patch: { maps: testPatch.maps, range: patchRange }, gradcam: { maps: camTest, range: camRange } };
+    const figures = await renderFigures(o.outDir, {
+      options: o, data, labels, history, testScores: chosenTestScores, threshold: chosen.threshold, imageAuroc: chosen.imageAuroc,
+      localizations: LOCALIZATION_ORDER(o.localization).map((method) => ({ method, ...localised[method], aupro: localizations[method].aupro })),
+      embeddings: { train: trainEmb, test: testEmb, network, embedding: o.embedding },
+      onEvent: hooks.onEvent,
+    });
+    timer.lap('figures');
+
+    const last = (stage: 'frozen' | 'full') => {
+      const r = history.filter((h) => h.stage === stage).at(-1);
+      return { loss: r?.loss ?? NaN, accuracy: r?.accuracy ?? NaN };
+    };
+    const scoresOf = (e: ImageEvaluation) => ({ imageAuroc: e.imageAuroc, f1Max: e.f1Max, f1AtThreshold: e.f1AtThreshold, threshold: e.threshold });
+    timer.total();
+    const metrics: RunMetrics = {
+      version: METRICS_VERSION,
+      category: o.category,
+      seed: o.seed,
+      preset: o.preset,
+      imageSize: o.imageSize,
+      dataset: data.name,
+      weights: o.weights ?? null,
+      backend,
+      embedding: o.embedding,
+      imageScore: o.imageScore,
+      imageAuroc: chosen.imageAuroc,
+      f1Max: chosen.f1Max,
+      f1MaxThreshold: chosen.f1MaxThreshold,
+      f1AtThreshold: chosen.f1AtThreshold,
+      threshold: chosen.threshold,
+      localization: o.localization,
+      pixelAuroc: pixel.pixelAuroc,
+      aupro: pixel.aupro,
+      localizations,
+      imageScores: Object.fromEntries(IMAGE_SCORES.map((k) => [k, scoresOf(imageScores[k])])),
+      embeddings: Object.fromEntries(EMBEDDINGS.map((e) => [e, scoresOf(perEmbedding[e]!)])),
+      counts: { train: data.train.length, validation: data.validation.length, test: data.test.length, testAnomalous: labels.reduce((a, b) => a + b, 0) },
+      training: { frozen: last('frozen'), full: last('full') },
+      timings: timer.timings,
+      finishedAt: new Date().toISOString(),
+    };
+    writeReport(o.outDir, metrics, o, figures);
+    // metrics.json last: its presence marks the run finished for the benchmark's resume.
+    writeJsonAtomic(path.join(o.outDir, 'metrics.json'), metrics);
+    return metrics;
+  } finally {
+    patch.dispose();
+  }
 }
 
+/** The headline method first, then the other. */
+const LOCALIZATION_ORDER = (first: Localization): Localization[] => (first === 'patch' ? ['patch', 'gradcam'] : ['gradcam', 'patch']);
 function concatMaps(maps: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(maps.reduce((a, m) => a + m.length, 0));
   let o = 0;

@@ -1,5 +1,6 @@
-// The run's figures, rendered by @ssad/viz: ROC, PRO, t-SNE of real and artificial embeddings, training curves,
-// score histogram, GradCAM rows (gradcam/heatmap_and_masks_N.png) and the pretext sample grid.
+// The run's figures, rendered by @ssad/viz: ROC, PRO (one curve per localisation method), t-SNE of real and
+// artificial embeddings, training curves, score histogram, heatmap rows of each method (patch/heatmap_and_masks_N.png,
+// gradcam/heatmap_and_masks_N.png: the same test images in both) and the pretext sample grid.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pretextSample, Rng, type PixelImage } from '@ssad/augment';
@@ -12,7 +13,7 @@ import {
 import type { LoadedCategory } from './dataset.js';
 import { computeEmbeddings, selectRows, type EmbeddingSet } from './embeddings.js';
 import type { OnEvent } from './events.js';
-import type { EmbeddingName, ExperimentOptions } from './options.js';
+import type { EmbeddingName, ExperimentOptions, Localization } from './options.js';
 import type { ReportFigure } from './report.js';
 import type { EpochRecord } from './training.js';
 
@@ -24,14 +25,14 @@ export interface FigureInput {
   testScores: Float64Array;
   threshold: number;
   imageAuroc: number;
-  aupro: number;
-  maps: Float32Array[];
-  mapRange: MapRange;
+  /** Each localisation method's test maps, the range they are normalised with and their AU-PRO; headline first. */
+  localizations: { method: Localization; maps: Float32Array[]; range: MapRange; aupro: number }[];
   embeddings: { train: EmbeddingSet; test: EmbeddingSet; network: Network; embedding: EmbeddingName };
   onEvent?: OnEvent;
 }
 
-const ROWS_PER_GRADCAM_PNG = 4;
+const ROWS_PER_HEATMAP_PNG = 4;
+const METHOD_NAMES: Record<Localization, string> = { patch: 'patch distance', gradcam: 'GradCAM' };
 
 /** Evenly spread indices: defective and good test images both represented. */
 function spread(indices: number[], count: number): number[] {
@@ -54,13 +55,16 @@ export async function renderFigures(runDir: string, f: FigureInput): Promise<Rep
   let k = 0;
   while (k + 1 < roc.thresholds.length && roc.thresholds[k + 1] >= f.threshold) k++;
   await save('roc.png', 'Image ROC', renderRoc({
-    fpr: roc.fpr, tpr: roc.tpr, auroc: f.imageAuroc, label: `${o.embedding} embedding`,
+    fpr: roc.fpr, tpr: roc.tpr, auroc: f.imageAuroc, label: `${o.imageScore} score`,
     threshold: { fpr: roc.fpr[k], tpr: roc.tpr[k], value: f.threshold },
   }, { title: `${o.category}: image ROC` }));
 
   const masks = f.data.test.map((s) => s.mask);
-  const pro = proCurve(f.maps, masks, { size: { width: o.imageSize, height: o.imageSize } });
-  await save('pro.png', 'Per-region overlap (GradCAM maps)', renderPro({ fpr: pro.fpr, pro: pro.pro, aupro: f.aupro, label: 'GradCAM' }, { title: `${o.category}: PRO curve` }));
+  for (const l of f.localizations) {
+    const pro = proCurve(l.maps, masks, { size: { width: o.imageSize, height: o.imageSize } });
+    const name = METHOD_NAMES[l.method];
+    await save(`pro_${l.method}.png`, `Per-region overlap (${name} maps)`, renderPro({ fpr: pro.fpr, pro: pro.pro, aupro: l.aupro, label: name }, { title: `${o.category}: PRO curve, ${name}` }));
+  }
 
   await save('score_histogram.png', 'Test score histogram', renderScoreHistogram({ scores: f.testScores, labels: f.labels, threshold: f.threshold }, { title: `${o.category}: anomaly scores` }));
 
@@ -70,23 +74,26 @@ export async function renderFigures(runDir: string, f: FigureInput): Promise<Rep
     .map(({ s, rows }) => ({ name: s === 'frozen' ? 'stage 1 (backbone frozen)' : 'stage 2 (full)', loss: rows.map((r) => r.loss), accuracy: rows.map((r) => r.accuracy) }));
   if (stages.length) await save('training_curves.png', 'Training loss and pretext accuracy', renderTrainingCurves(stages, { title: `${o.category}: training` }));
 
-  say('GradCAM rows');
-  const normalized = normalizeMaps(f.maps, f.mapRange).map((m) => m.map((v) => Math.min(1, Math.max(0, v))));
+  say('heatmap rows');
   const bad = f.data.test.flatMap((s, i) => (s.item.label === 1 ? [i] : []));
   const good = f.data.test.flatMap((s, i) => (s.item.label === 0 ? [i] : []));
   const nBad = Math.min(bad.length, Math.ceil((o.figureImages * 3) / 4));
   const chosen = [...spread(bad, nBad), ...spread(good, o.figureImages - nBad)];
-  for (let p = 0; p * ROWS_PER_GRADCAM_PNG < chosen.length; p++) {
-    const rows: HeatmapRow[] = chosen.slice(p * ROWS_PER_GRADCAM_PNG, (p + 1) * ROWS_PER_GRADCAM_PNG).map((i) => ({
-      image: f.data.test[i].image,
-      heatmap: normalized[i],
-      gtMask: f.data.test[i].mask,
-      predMask: heatmapToMask(normalized[i], 0.5),
-      score: f.testScores[i],
-      label: f.data.test[i].item.defect,
-      name: path.basename(f.data.test[i].item.path),
-    }));
-    await save(`gradcam/heatmap_and_masks_${p}.png`, `GradCAM ${p}`, renderHeatmapRows(rows, { title: `${o.category}: image | ground truth | GradCAM | prediction`, range: f.mapRange }));
+  for (const l of f.localizations) {
+    const normalized = normalizeMaps(l.maps, l.range).map((m) => m.map((v) => Math.min(1, Math.max(0, v))));
+    const name = METHOD_NAMES[l.method];
+    for (let p = 0; p * ROWS_PER_HEATMAP_PNG < chosen.length; p++) {
+      const rows: HeatmapRow[] = chosen.slice(p * ROWS_PER_HEATMAP_PNG, (p + 1) * ROWS_PER_HEATMAP_PNG).map((i) => ({
+        image: f.data.test[i].image,
+        heatmap: normalized[i],
+        gtMask: f.data.test[i].mask,
+        predMask: heatmapToMask(normalized[i], 0.5),
+        score: f.testScores[i],
+        label: f.data.test[i].item.defect,
+        name: path.basename(f.data.test[i].item.path),
+      }));
+      await save(`${l.method}/heatmap_and_masks_${p}.png`, `${name} ${p}`, renderHeatmapRows(rows, { title: `${o.category}: image | ground truth | ${name} | prediction`, range: l.range }));
+    }
   }
 
   say('pretext samples and t-SNE');

@@ -12,6 +12,15 @@ export const CAM_STAGES: readonly CamStage[] = ['layer2', 'layer3'];
 /** BatchNorms kept on running statistics in stage 2: those loaded from --weights ('pretrained') or none (models' frozenBatchNorm). */
 export type FrozenBatchNorm = 'pretrained' | 'none';
 export const FROZEN_BATCH_NORM: readonly FrozenBatchNorm[] = ['pretrained', 'none'];
+/** Which maps the headline pixel metrics and the detector's heatmaps use; both are always evaluated. */
+export type Localization = 'patch' | 'gradcam';
+export const LOCALIZATIONS: readonly Localization[] = ['patch', 'gradcam'];
+/** The image score the threshold and F1 follow: global Gaussian, maximum of the patch map, or their z-score sum. */
+export type ImageScoreName = 'gaussian' | 'patch' | 'fused';
+export const IMAGE_SCORES: readonly ImageScoreName[] = ['gaussian', 'patch', 'fused'];
+/** How the patch memory bank is subsampled (models' PatchDensity sampling). */
+export type PatchSampling = 'coreset' | 'random' | 'all';
+export const PATCH_SAMPLINGS: readonly PatchSampling[] = ['coreset', 'random', 'all'];
 
 export interface Preset {
   imageSize: number;
@@ -75,6 +84,13 @@ export interface ExperimentOptions extends Preset {
   validationFraction: number;
   /** Quantile of the validation scores used as the decision threshold. */
   thresholdQuantile: number;
+  /** Maps behind the headline pixel metrics and the saved heatmaps (both methods are evaluated). */
+  localization: Localization;
+  /** The image score the detector decides on (all three are evaluated). */
+  imageScore: ImageScoreName;
+  /** Patch memory bank subsampling and the fraction of training patches it keeps. */
+  patchSampling: PatchSampling;
+  patchFraction: number;
   outDir: string;
 }
 
@@ -93,6 +109,7 @@ const RANGES: Record<string, [number, number, boolean]> = {
   seed: [0, 2 ** 31 - 1, true],
   validationFraction: [0.01, 0.9, false],
   thresholdQuantile: [0.5, 1, false],
+  patchFraction: [1e-6, 1, false],
 };
 
 /** Checks a numeric option against its allowed range; the message names the option and the range. */
@@ -121,6 +138,10 @@ export function resolveOptions(overrides: ExperimentOverrides): ExperimentOption
     frozenBatchNorm: 'pretrained',
     validationFraction: 0.1,
     thresholdQuantile: 0.99,
+    localization: 'patch',
+    imageScore: 'fused',
+    patchSampling: 'coreset',
+    patchFraction: 0.01,
     seed: 0,
     ...defined,
     preset: presetName,
@@ -136,6 +157,9 @@ export function resolveOptions(overrides: ExperimentOverrides): ExperimentOption
   if (!CAM_STAGES.includes(o.camStage)) throw new Error(`camStage must be one of ${CAM_STAGES.join(', ')}, got ${String(o.camStage)}`);
   if (!FROZEN_BATCH_NORM.includes(o.frozenBatchNorm))
     throw new Error(`frozenBatchNorm must be one of ${FROZEN_BATCH_NORM.join(', ')}, got ${String(o.frozenBatchNorm)}`);
+  if (!LOCALIZATIONS.includes(o.localization)) throw new Error(`localization must be one of ${LOCALIZATIONS.join(', ')}, got ${String(o.localization)}`);
+  if (!IMAGE_SCORES.includes(o.imageScore)) throw new Error(`imageScore must be one of ${IMAGE_SCORES.join(', ')}, got ${String(o.imageScore)}`);
+  if (!PATCH_SAMPLINGS.includes(o.patchSampling)) throw new Error(`patchSampling must be one of ${PATCH_SAMPLINGS.join(', ')}, got ${String(o.patchSampling)}`);
   if (!o.outDir) throw new Error('outDir must be a non-empty path');
   return o;
 }

@@ -1,5 +1,6 @@
-// predict: score new images with a saved detector; predictions.json (score, decision, path) and heatmap
-// overlays. A file that cannot be read is reported in `errors` and the others are still scored.
+// predict: score new images with a saved detector; predictions.json (every image score, decision, path) and
+// heatmap overlays of the run's localisation (patch maps, or GradCAM for detectors without a patch density).
+// A file that cannot be read is reported in `errors` and the others are still scored.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
@@ -13,7 +14,10 @@ import { loadRunDetector } from './saved-detector.js';
 
 export interface Prediction {
   path: string;
+  /** The detector's chosen image score (`imageScore` in predictions.json); the threshold applies to it. */
   score: number;
+  /** Every image score the detector has (gaussian always; patch and fused with a patch density). */
+  scores: { gaussian: number; patch?: number; fused?: number };
   decision: 'anomalous' | 'normal';
   /** Overlay PNG, relative to the output folder. */
   heatmap: string;
@@ -69,20 +73,28 @@ export async function predictImages(
     const predictions: Prediction[] = [];
     fs.mkdirSync(path.join(outDir, 'heatmaps'), { recursive: true });
     if (images.length > 0) {
-      const scores = detector.score(images);
-      const maps = await localisationMaps(detector.network, embedding, detector.density, meta.camStage, images, 16, (done, total) =>
-        hooks.onEvent?.({ kind: 'count', phase: 'predict', done, total }),
-      );
+      const all = detector.scoreAll(images);
+      const usePatch = meta.localization === 'patch' && all.maps !== undefined;
+      const maps = usePatch
+        ? all.maps!.maps
+        : await localisationMaps(detector.network, embedding, detector.density, meta.camStage, images, 16, (done, total) =>
+            hooks.onEvent?.({ kind: 'count', phase: 'predict', done, total }),
+          );
+      const range = usePatch ? meta.patchMapRange! : meta.mapRange;
       for (let i = 0; i < images.length; i++) {
         const heatmap = path.join('heatmaps', `${String(i).padStart(4, '0')}_${path.basename(ok[i]).replace(/\.[^.]+$/, '')}.png`);
-        const norm = normalizeMap(maps[i], meta.mapRange).map((v) => Math.min(1, Math.max(0, v)));
+        const norm = normalizeMap(maps[i], range).map((v) => Math.min(1, Math.max(0, v)));
         await writePng(path.join(outDir, heatmap), overlayHeatmap(images[i], norm));
-        predictions.push({ path: ok[i], score: scores[i], decision: scores[i] >= detector.threshold ? 'anomalous' : 'normal', heatmap });
+        const score = all.score[i];
+        const scores = { gaussian: all.gaussian[i], patch: all.patch?.[i], fused: all.fused?.[i] };
+        predictions.push({ path: ok[i], score, scores, decision: score >= detector.threshold ? 'anomalous' : 'normal', heatmap });
       }
     }
     writeJsonAtomic(path.join(outDir, 'predictions.json'), {
       detector: detectorDir,
       threshold: detector.threshold,
+      imageScore: detector.imageScore.kind,
+      localization: meta.localization,
       embedding,
       imageSize: size,
       predictions,

@@ -19,9 +19,14 @@ export function reportHtml(metrics: RunMetrics, options: ExperimentOptions, figu
     ['Image AUROC', num(metrics.imageAuroc)],
     ['F1 at validation threshold', `${num(metrics.f1AtThreshold)} (threshold ${num(metrics.threshold)})`],
     ['F1 max', `${num(metrics.f1Max)} (threshold ${num(metrics.f1MaxThreshold)})`],
-    ['Pixel AUROC (GradCAM)', num(metrics.pixelAuroc)],
-    ['AU-PRO, FPR ≤ 0.3 (GradCAM)', num(metrics.aupro)],
+    ...Object.entries(metrics.localizations).flatMap(([method, l]): [string, string][] => [
+      [`Pixel AUROC (${method}${method === metrics.localization ? ', headline' : ''})`, num(l!.pixelAuroc)],
+      [`AU-PRO, FPR ≤ 0.3 (${method}${method === metrics.localization ? ', headline' : ''})`, num(l!.aupro)],
+    ]),
   ];
+  const scores = Object.entries(metrics.imageScores).map(
+    ([name, s]) => `<tr><td>${esc(name)}${name === metrics.imageScore ? ' (detector)' : ''}</td><td>${num(s!.imageAuroc)}</td><td>${num(s!.f1Max)}</td><td>${num(s!.f1AtThreshold)}</td></tr>`,
+  );
   const emb = Object.entries(metrics.embeddings).map(
     ([name, s]) => `<tr><td>${esc(name)}${name === metrics.embedding ? ' (detector)' : ''}</td><td>${num(s!.imageAuroc)}</td><td>${num(s!.f1Max)}</td><td>${num(s!.f1AtThreshold)}</td></tr>`,
   );
@@ -42,9 +47,11 @@ figcaption{font-size:.9em;color:#555}
 <p>Dataset ${esc(metrics.dataset)} · preset ${esc(metrics.preset)} · ${metrics.imageSize} px · backend ${esc(metrics.backend)} ·
 weights ${esc(metrics.weights ?? 'random init')} · detector scores the <b>${esc(metrics.embedding)}</b> embedding ·
 ${metrics.counts.train} train / ${metrics.counts.validation} validation / ${metrics.counts.test} test (${metrics.counts.testAnomalous} anomalous)</p>
-<h2>Metrics</h2>
+<h2>Metrics (image score: ${esc(metrics.imageScore)})</h2>
 <table>${rows.map(([a, b]) => `<tr><th>${esc(a)}</th><td>${esc(b)}</td></tr>`).join('')}</table>
-<h2>Embeddings compared</h2>
+<h2>Image scores compared</h2>
+<table><tr><th>image score</th><th>image AUROC</th><th>F1 max</th><th>F1 at threshold</th></tr>${scores.join('')}</table>
+<h2>Embeddings compared (Gaussian score)</h2>
 <table><tr><th>embedding</th><th>image AUROC</th><th>F1 max</th><th>F1 at threshold</th></tr>${emb.join('')}</table>
 <h2>Figures</h2>
 ${figs.join('\n')}

@@ -2,8 +2,8 @@
 // results.csv (one row per run) and results.json (everything, with versions, backend, preset and timings).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EmbeddingName } from './options.js';
-import { EMBEDDINGS } from './options.js';
+import type { EmbeddingName, ImageScoreName, Localization } from './options.js';
+import { EMBEDDINGS, IMAGE_SCORES, LOCALIZATIONS } from './options.js';
 import type { RunMetrics } from './run-metrics.js';
 import { writeJsonAtomic } from './run-metrics.js';
 import { formatMeanStd, meanStd, type MeanStd } from './stats.js';
@@ -41,6 +41,9 @@ export interface CategorySummary {
   failed: { seed: number; error: string }[];
   stats: Record<(typeof COLUMNS)[number][1] | 'f1Max', MeanStd>;
   embeddings: Partial<Record<EmbeddingName, MeanStd>>;
+  imageScores: Partial<Record<ImageScoreName, MeanStd>>;
+  /** AU-PRO and pixel AUROC of each localisation method. */
+  localizations: Partial<Record<Localization, { aupro: MeanStd; pixelAuroc: MeanStd }>>;
 }
 
 export function summarizeRuns(runs: readonly RunRecord[]): CategorySummary[] {
@@ -49,10 +52,21 @@ export function summarizeRuns(runs: readonly RunRecord[]): CategorySummary[] {
     const mine = runs.filter((r) => r.category === category);
     const ok = mine.filter((r) => r.metrics).map((r) => r.metrics!);
     const pick = (k: keyof RunMetrics) => meanStd(ok.map((m) => m[k] as number));
+    const present = (vals: (number | undefined)[]) => vals.filter((v): v is number => v !== undefined);
     const embeddings: Partial<Record<EmbeddingName, MeanStd>> = {};
     for (const e of EMBEDDINGS) {
-      const vals = ok.map((m) => m.embeddings[e]?.imageAuroc).filter((v): v is number => v !== undefined);
+      const vals = present(ok.map((m) => m.embeddings[e]?.imageAuroc));
       if (vals.length) embeddings[e] = meanStd(vals);
+    }
+    const imageScores: Partial<Record<ImageScoreName, MeanStd>> = {};
+    for (const k of IMAGE_SCORES) {
+      const vals = present(ok.map((m) => m.imageScores?.[k]?.imageAuroc));
+      if (vals.length) imageScores[k] = meanStd(vals);
+    }
+    const localizations: CategorySummary['localizations'] = {};
+    for (const l of LOCALIZATIONS) {
+      const aupro = present(ok.map((m) => m.localizations?.[l]?.aupro));
+      if (aupro.length) localizations[l] = { aupro: meanStd(aupro), pixelAuroc: meanStd(present(ok.map((m) => m.localizations?.[l]?.pixelAuroc))) };
     }
     return {
       category,
@@ -66,6 +80,8 @@ export function summarizeRuns(runs: readonly RunRecord[]): CategorySummary[] {
         f1Max: pick('f1Max'),
       },
       embeddings,
+      imageScores,
+      localizations,
     };
   });
 }
@@ -99,6 +115,30 @@ export function resultsMarkdown(header: SweepHeader, runs: readonly RunRecord[])
     const embAvg = EMBEDDINGS.map((e) => formatMeanStd(meanStd(withEmb.filter((s) => s.embeddings[e]).map((s) => s.embeddings[e]!.mean))));
     lines.push(`| **average** | ${embAvg.join(' | ')} |`, '');
   }
+  const withScores = summaries.filter((s) => Object.keys(s.imageScores).length > 0);
+  if (withScores.length) {
+    lines.push('## Image AUROC by image score', '');
+    lines.push('gaussian: the global density on the scored embedding; patch: the maximum of the patch map; fused: the sum of both, each as a z-score on the validation normals.', '');
+    lines.push(`| Category | ${IMAGE_SCORES.join(' | ')} |`, `|---|${IMAGE_SCORES.map(() => '---').join('|')}|`);
+    for (const s of withScores) lines.push(`| ${s.category} | ${IMAGE_SCORES.map((k) => (s.imageScores[k] ? formatMeanStd(s.imageScores[k]!) : '–')).join(' | ')} |`);
+    const avg = IMAGE_SCORES.map((k) => formatMeanStd(meanStd(withScores.filter((s) => s.imageScores[k]).map((s) => s.imageScores[k]!.mean))));
+    lines.push(`| **average** | ${avg.join(' | ')} |`, '');
+  }
+  const withLoc = summaries.filter((s) => Object.keys(s.localizations).length > 0);
+  if (withLoc.length) {
+    lines.push('## Localisation by method', '');
+    lines.push(`| Category | ${LOCALIZATIONS.map((l) => `AUPRO ${l} | pixel AUROC ${l}`).join(' | ')} |`, `|---|${LOCALIZATIONS.map(() => '---|---').join('|')}|`);
+    const cell = (s: CategorySummary, l: Localization) => {
+      const v = s.localizations[l];
+      return v ? `${formatMeanStd(v.aupro)} | ${formatMeanStd(v.pixelAuroc)}` : '– | –';
+    };
+    for (const s of withLoc) lines.push(`| ${s.category} | ${LOCALIZATIONS.map((l) => cell(s, l)).join(' | ')} |`);
+    const avg = LOCALIZATIONS.map((l) => {
+      const has = withLoc.filter((s) => s.localizations[l]);
+      return `${formatMeanStd(meanStd(has.map((s) => s.localizations[l]!.aupro.mean)))} | ${formatMeanStd(meanStd(has.map((s) => s.localizations[l]!.pixelAuroc.mean)))}`;
+    });
+    lines.push(`| **average** | ${avg.join(' | ')} |`, '');
+  }
   const failures = runs.filter((r) => r.status === 'failed');
   if (failures.length) {
     lines.push('## Failed runs', '');
@@ -115,11 +155,14 @@ const csvCell = (v: unknown) => {
 
 export function resultsCsv(runs: readonly RunRecord[]): string {
   const head = ['category', 'seed', 'status', 'auroc', 'f1_at_threshold', 'f1_max', 'aupro', 'pixel_auroc', 'threshold', 'embedding',
-    ...EMBEDDINGS.map((e) => `auroc_${e}`), 'seconds', 'error'];
+    ...EMBEDDINGS.map((e) => `auroc_${e}`), 'image_score', ...IMAGE_SCORES.map((k) => `auroc_score_${k}`), 'localization',
+    ...LOCALIZATIONS.flatMap((l) => [`aupro_${l}`, `pixel_auroc_${l}`]), 'seconds', 'error'];
   const rows = runs.map((r) => {
     const m = r.metrics;
     return [r.category, r.seed, r.status, m?.imageAuroc, m?.f1AtThreshold, m?.f1Max, m?.aupro, m?.pixelAuroc, m?.threshold, m?.embedding,
-      ...EMBEDDINGS.map((e) => m?.embeddings[e]?.imageAuroc), r.seconds.toFixed(1), r.error?.split('\n')[0]].map(csvCell).join(',');
+      ...EMBEDDINGS.map((e) => m?.embeddings[e]?.imageAuroc), m?.imageScore, ...IMAGE_SCORES.map((k) => m?.imageScores?.[k]?.imageAuroc),
+      m?.localization, ...LOCALIZATIONS.flatMap((l) => [m?.localizations?.[l]?.aupro, m?.localizations?.[l]?.pixelAuroc]),
+      r.seconds.toFixed(1), r.error?.split('\n')[0]].map(csvCell).join(',');
   });
   return [head.join(','), ...rows].join('\n') + '\n';
 }

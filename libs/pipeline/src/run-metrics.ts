@@ -1,9 +1,10 @@
 // metrics.json: the one record of a finished run. The benchmark resumes by trusting only files that parse and
 // carry every number, so a run killed while writing is redone rather than reported.
 import fs from 'node:fs';
-import type { EmbeddingName, PresetName } from './options.js';
+import type { EmbeddingName, ImageScoreName, Localization, PresetName } from './options.js';
 
-export const METRICS_VERSION = 1;
+// 2: image scores (gaussian / patch / fused) and both localisation methods; version 1 runs are redone.
+export const METRICS_VERSION = 2;
 
 export interface EmbeddingScores {
   imageAuroc: number;
@@ -29,8 +30,16 @@ export interface RunMetrics {
   /** F1 on the test split at the threshold chosen on the validation split of normal images. */
   f1AtThreshold: number;
   threshold: number;
+  /** Of the `localization` maps. */
   pixelAuroc: number;
   aupro: number;
+  localization: Localization;
+  /** Pixel metrics of every localisation method on the same test split. */
+  localizations: Partial<Record<Localization, { pixelAuroc: number; aupro: number }>>;
+  /** The image score the headline numbers (AUROC, F1, threshold) are for. */
+  imageScore: ImageScoreName;
+  /** Every image score on the same test split (the Gaussian one on `embedding`). */
+  imageScores: Partial<Record<ImageScoreName, EmbeddingScores>>;
   /** Every embedding scored on the same test split, to tell which is better. */
   embeddings: Partial<Record<EmbeddingName, EmbeddingScores>>;
   counts: { train: number; validation: number; test: number; testAnomalous: number };
@@ -50,7 +59,8 @@ export function checkRunMetrics(value: unknown, name = 'metrics.json'): RunMetri
   if (typeof m.category !== 'string') throw new Error(`${name}: category missing`);
   for (const k of NUMBER_KEYS)
     if (typeof m[k] !== 'number' || !Number.isFinite(m[k])) throw new Error(`${name}: ${k} is not a finite number`);
-  if (typeof m.embeddings !== 'object' || m.embeddings === null) throw new Error(`${name}: embeddings missing`);
+  for (const k of ['embeddings', 'imageScores', 'localizations'] as const)
+    if (typeof m[k] !== 'object' || m[k] === null) throw new Error(`${name}: ${k} missing`);
   return value as RunMetrics;
 }
 

@@ -20,7 +20,8 @@ describe('loadRunDetector', () => {
   it('maps the models embedding back to the pipeline name and returns the metadata', () => {
     const r = loadRunDetector(dir);
     expect(r.embedding).toBe('head');
-    expect(r.meta).toEqual(metadata);
+    // Written before patch densities: GradCAM is the localisation.
+    expect(r.meta).toEqual({ ...metadata, localization: 'gradcam' });
     expect(r.detector.threshold).toBe(1.5);
     r.detector.dispose();
   });
@@ -32,5 +33,9 @@ describe('loadRunDetector', () => {
     expect(() => loadRunDetector(dir)).toThrow(/detector\.json: metadata\.camStage must be one of layer2, layer3 \(got layer9\)/);
     fs.writeFileSync(file, JSON.stringify({ ...manifest, metadata: { camStage: 'layer3' } }));
     expect(() => loadRunDetector(dir)).toThrow(/detector\.json: metadata\.mapRange must be/);
+    fs.writeFileSync(file, JSON.stringify({ ...manifest, metadata: { ...metadata, localization: 'patch' } }));
+    expect(() => loadRunDetector(dir)).toThrow(/detector\.json: metadata\.localization is patch but the detector has no patch density/);
+    fs.writeFileSync(file, JSON.stringify({ ...manifest, metadata: { ...metadata, localization: 'pixels' } }));
+    expect(() => loadRunDetector(dir)).toThrow(/metadata\.localization must be one of patch, gradcam \(got pixels\)/);
   });
 });

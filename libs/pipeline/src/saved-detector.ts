@@ -1,8 +1,9 @@
-// The run's detector is @ssad/models' Detector; the pipeline keeps what GradCAM heatmaps need (cut stage,
-// per-dataset map range) and the run's identity in its `metadata`, and checks them on load.
+// The run's detector is @ssad/models' Detector; the pipeline keeps what heatmaps need (GradCAM cut stage, the
+// per-dataset map ranges, which localisation the run chose) and the run's identity in its `metadata`, and checks
+// them on load.
 import path from 'node:path';
 import { Detector, type EmbeddingKind } from '@ssad/models';
-import { CAM_STAGES, EMBEDDINGS, type CamStage, type EmbeddingName } from './options.js';
+import { CAM_STAGES, EMBEDDINGS, LOCALIZATIONS, type CamStage, type EmbeddingName, type Localization } from './options.js';
 
 /** The pipeline's embedding names → the models' (the pipeline calls the head output "head"). */
 export const MODEL_EMBEDDING: Readonly<Record<EmbeddingName, EmbeddingKind>> = { pooled: 'pooled', head: 'embedding', layer23: 'layer23' };
@@ -11,6 +12,10 @@ export interface RunDetectorMetadata {
   camStage: CamStage;
   /** Normalisation of raw GradCAM maps: min 0, max a high quantile of the validation images' map values. */
   mapRange: { min: number; max: number };
+  /** The same for patch maps (absent in detectors written before patch densities). */
+  patchMapRange?: { min: number; max: number };
+  /** The run's headline localisation (default gradcam for older detectors). */
+  localization?: Localization;
   category: string;
   seed: number;
   createdAt: string;
@@ -28,14 +33,19 @@ export function loadRunDetector(dir: string): RunDetector {
   try {
     const file = path.join(dir, 'detector.json');
     const m = detector.metadata as Partial<Record<keyof RunDetectorMetadata, unknown>>;
-    const range = m.mapRange as { min?: unknown; max?: unknown } | undefined;
     if (!CAM_STAGES.includes(m.camStage as CamStage)) throw new Error(`${file}: metadata.camStage must be one of ${CAM_STAGES.join(', ')} (got ${String(m.camStage)})`);
-    if (typeof range?.min !== 'number' || typeof range.max !== 'number' || !(range.max > range.min))
-      throw new Error(`${file}: metadata.mapRange must be { min, max } numbers with max > min (got ${JSON.stringify(m.mapRange)})`);
+    const mapRange = checkRange(m.mapRange, `${file}: metadata.mapRange`);
+    const patchMapRange = m.patchMapRange === undefined ? undefined : checkRange(m.patchMapRange, `${file}: metadata.patchMapRange`);
+    const localization = (m.localization ?? 'gradcam') as Localization;
+    if (!LOCALIZATIONS.includes(localization)) throw new Error(`${file}: metadata.localization must be one of ${LOCALIZATIONS.join(', ')} (got ${String(m.localization)})`);
+    if (localization === 'patch' && (!detector.patch || !patchMapRange))
+      throw new Error(`${file}: metadata.localization is patch but the detector has no patch density or patchMapRange`);
     const embedding = EMBEDDINGS.find((e) => MODEL_EMBEDDING[e] === detector.embedding)!;
     const meta: RunDetectorMetadata = {
       camStage: m.camStage as CamStage,
-      mapRange: { min: range.min, max: range.max },
+      mapRange,
+      patchMapRange,
+      localization,
       category: String(m.category),
       seed: Number(m.seed),
       createdAt: String(m.createdAt),
@@ -45,4 +55,11 @@ export function loadRunDetector(dir: string): RunDetector {
     detector.dispose();
     throw err;
   }
+}
+
+function checkRange(value: unknown, what: string): { min: number; max: number } {
+  const r = value as { min?: unknown; max?: unknown } | undefined;
+  if (typeof r?.min !== 'number' || typeof r.max !== 'number' || !(r.max > r.min))
+    throw new Error(`${what} must be { min, max } numbers with max > min (got ${JSON.stringify(value)})`);
+  return { min: r.min, max: r.max };
 }
