@@ -1,8 +1,10 @@
 // safetensors on typed arrays: 8-byte little-endian header length, a JSON header mapping each name to
 // { dtype, shape, data_offsets } (relative to the end of the header), then the raw little-endian bytes.
 import * as fs from 'node:fs';
+import { readRegularFile } from './read-file.js';
+import { HEAD_BYTES, headerLength, LENGTH_BYTES, parseHeader, type SafetensorsDtype } from './safetensors-header.js';
 
-export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'U8';
+export type { SafetensorsDtype } from './safetensors-header.js';
 
 /** Values a tensor decodes to / is written from. */
 export type TensorValues = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -24,8 +26,6 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
-const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, U8: 1 };
-
 function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
@@ -39,10 +39,11 @@ function decode(dtype: SafetensorsDtype, bytes: Uint8Array, count: number, name:
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'F32':
-      // slice() copies into a fresh, aligned buffer; typed arrays are little-endian on every platform Node runs on.
-      return new Float32Array(bytes.slice().buffer);
+      // A fresh, aligned copy (a Buffer's slice() would be a view of the whole file); typed arrays are
+      // little-endian on every platform Node runs on.
+      return new Float32Array(new Uint8Array(bytes).buffer);
     case 'F64':
-      return new Float64Array(bytes.slice().buffer);
+      return new Float64Array(new Uint8Array(bytes).buffer);
     case 'F16': {
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
@@ -69,7 +70,7 @@ function decode(dtype: SafetensorsDtype, bytes: Uint8Array, count: number, name:
       return out;
     }
     case 'U8':
-      return bytes.slice();
+      return new Uint8Array(bytes);
   }
 }
 
@@ -83,44 +84,27 @@ export function arrayKind(a: unknown): string {
 
 const DTYPE_OF: Record<string, SafetensorsDtype | undefined> = { Float32Array: 'F32', Float64Array: 'F64', Int32Array: 'I32', Uint8Array: 'U8' };
 
-/** Parses a safetensors buffer; `source` names the file in errors. */
+/**
+ * Parses a safetensors buffer; `source` names the file in errors. The header is checked whole (see
+ * safetensors-header.ts) before any tensor is decoded.
+ */
 export function parseSafetensors(buf: Uint8Array, source = 'safetensors buffer'): SafetensorsFile {
-  if (buf.byteLength < 8) throw new Error(`${source}: too short for a safetensors file (${buf.byteLength} bytes)`);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (headerLen > buf.byteLength - 8) throw new Error(`${source}: header length ${headerLen} exceeds the file size ${buf.byteLength}`);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(buf.subarray(8, 8 + headerLen)));
-  } catch (e) {
-    throw new Error(`${source}: header is not valid JSON (${(e as Error).message})`);
-  }
-  const base = 8 + headerLen;
+  const headerBytes = headerLength(buf.subarray(0, HEAD_BYTES), buf.byteLength, source);
+  const base = LENGTH_BYTES + headerBytes;
+  const { entries, metadata } = parseHeader(buf.subarray(LENGTH_BYTES, base), buf.byteLength - base, source);
   const tensors = new Map<string, NamedTensor>();
-  let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = entry as Record<string, string>;
-      continue;
-    }
-    const { dtype, shape, data_offsets: off } = entry as { dtype: SafetensorsDtype; shape: number[]; data_offsets: [number, number] };
-    if (!(dtype in BYTES)) throw new Error(`${source}: tensor "${name}" has unsupported dtype ${dtype} (supported: ${Object.keys(BYTES).join(', ')})`);
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (!Array.isArray(off) || off[1] - off[0] !== count * BYTES[dtype] || base + off[1] > buf.byteLength)
-      throw new Error(`${source}: tensor "${name}" has data_offsets ${JSON.stringify(off)} inconsistent with ${dtype}${JSON.stringify(shape)} or the file size ${buf.byteLength}`);
-    tensors.set(name, { dtype, shape, data: decode(dtype, buf.subarray(base + off[0], base + off[1]), count, name, source) });
-  }
+  for (const { name, dtype, shape, count, begin, end } of entries)
+    tensors.set(name, { dtype, shape, data: decode(dtype, buf.subarray(base + begin, base + end), count, name, source) });
   return { tensors, metadata };
 }
 
+/** Reads and parses a safetensors file; a file that cannot be one is refused after reading its first 9 bytes. */
 export function readSafetensors(file: string): SafetensorsFile {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    throw new Error(`${file}: cannot read safetensors file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseSafetensors(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file);
+  const bytes = readRegularFile(file, {
+    what: 'safetensors file',
+    checkHead: { headBytes: HEAD_BYTES, check: (head, size) => headerLength(head, size, file) },
+  });
+  return parseSafetensors(bytes, file);
 }
 
 /** Serialises float32 / float64 / int32 / uint8 tensors (names sorted, 8-byte aligned header as the reference writer does). */
