@@ -18,7 +18,7 @@ export interface DatasetParts {
 
 // The cache holds its own copies, so a caller that edits pixels in place cannot corrupt later loads.
 function copySample(s: Sample, item: DatasetItem): Sample {
-  return { item, image: { ...s.image, data: s.image.data.slice() }, mask: s.mask.slice() };
+  return { item, image: { ...s.image, data: s.image.data.slice() }, mask: s.mask.slice(), content: { ...s.content } };
 }
 
 /** Validation split, optional verification, and the cached, worker-backed loader shared by every dataset kind. */
@@ -41,7 +41,7 @@ export async function buildDataset(parts: DatasetParts, opts: ResolvedOptions, i
     if (hit) return Promise.resolve(copySample(hit, item));
     const pending = inflight.get(item.path);
     if (pending) return pending.then((s) => copySample(s, item));
-    const p = loadSample(item, width, height, pool)
+    const p = loadSample(item, width, height, pool, opts.fit)
       .then((s) => {
         cache.set(item.path, copySample(s, item));
         return s;

@@ -1,9 +1,11 @@
 import os from 'node:os';
+import { FIT_MODES, type FitMode } from './fit.js';
 import type { DatasetOptions } from './types.js';
 
 export interface ResolvedOptions {
   width: number;
   height: number;
+  fit: FitMode;
   skipInvalid: boolean;
   validationFraction: number;
   seed: number;
@@ -25,12 +27,15 @@ export function resolveOptions(fn: string, o: DatasetOptions): ResolvedOptions {
   if (!(validationFraction >= 0 && validationFraction < 1)) {
     throw new RangeError(`${fn}: validationFraction must be in [0, 1) (got ${validationFraction})`);
   }
+  const fit = o.fit ?? 'squash';
+  if (!FIT_MODES.includes(fit)) throw new RangeError(`${fn}: fit must be one of ${FIT_MODES.join(', ')} (got ${String(fit)})`);
   const seed = o.seed ?? 0;
   if (!Number.isFinite(seed)) throw new RangeError(`${fn}: seed must be a finite number (got ${seed})`);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return {
     width,
     height,
+    fit,
     skipInvalid: o.skipInvalid ?? false,
     validationFraction,
     seed,

@@ -1,15 +1,15 @@
 import { pixelsToMask, readSource } from './decode.js';
 import type { DecodePool } from './decode-pool.js';
 import { DataFileError } from './errors.js';
-import { resizeMask, resizePixelsToRgb } from './resize.js';
+import { fitMask, fitPixels, type FitMode } from './fit.js';
 import type { DatasetItem, Sample } from './types.js';
 
-/** Decodes an item's image (and mask) and resizes both to width×height; errors name the offending file. */
-export async function loadSample(item: DatasetItem, width: number, height: number, pool: DecodePool): Promise<Sample> {
+/** Decodes an item's image (and mask) and fits both to width×height by `fit`; errors name the offending file. */
+export async function loadSample(item: DatasetItem, width: number, height: number, pool: DecodePool, fit: FitMode = 'squash'): Promise<Sample> {
   const src = await readSource(item.path);
   const decoded = await pool.decode(src.bytes, src.name);
-  const image = resizePixelsToRgb(decoded, width, height);
-  if (!item.maskPath) return { item, image, mask: new Uint8Array(width * height) };
+  const { image, content } = fitPixels(decoded, width, height, fit);
+  if (!item.maskPath) return { item, image, content, mask: new Uint8Array(width * height) };
   const m = await readSource(item.maskPath);
   const dm = await pool.decode(m.bytes, m.name);
   if (dm.width !== decoded.width || dm.height !== decoded.height) {
@@ -19,5 +19,5 @@ export async function loadSample(item: DatasetItem, width: number, height: numbe
     );
   }
   const full = pixelsToMask(dm);
-  return { item, image, mask: resizeMask(full, dm.width, dm.height, width, height) };
+  return { item, image, content, mask: fitMask(full, dm.width, dm.height, width, height, fit) };
 }

@@ -1,4 +1,5 @@
 import type { PixelImage } from '@ssad/augment';
+import type { ContentBox, FitMode } from './fit.js';
 
 export type Split = 'train' | 'test';
 
@@ -17,6 +18,8 @@ export interface Sample {
   item: DatasetItem;
   image: PixelImage;
   mask: Uint8Array;
+  /** Where the image lies in `image` and `mask` (all of it unless `fit` is 'pad'). */
+  content: ContentBox;
 }
 
 /** A per-file problem that `skipInvalid` turned into a warning instead of an error. */
@@ -62,6 +65,8 @@ export interface Dataset {
 export interface DatasetOptions {
   /** Output size: a number for square images or { width, height } (default 256). */
   imageSize?: number | { width: number; height: number };
+  /** 'squash' stretches every image to imageSize (default); 'pad' keeps its aspect ratio and mirrors into the rest. */
+  fit?: FitMode;
   /** Per-file errors become `warnings` instead of throwing (default false). */
   skipInvalid?: boolean;
   /** Fraction of normal training images held out as `validation`, in [0, 1) (default 0.1). */
