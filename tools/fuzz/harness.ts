@@ -90,6 +90,7 @@ export function refusalLabel(message: string, source: string): string {
     before = p;
     p = p.replace(/\[[^[\]]*\]|\{[^{}]*\}|\s*\([^()]*\)/g, (m) => (m.trimStart().startsWith('(') ? '' : '…'));
   }
+  p = p.replace(/(^|\s)\/[^\s,;:()]+/g, '$1…');
   p = p.replace(/(?<![\w-])-?\d[\w.+-]*/g, '#').replace(/\b(true|false|null)\b/g, '…').replace(/…+/g, '…');
   return `refused: ${p.slice(0, 90)}`;
 }

@@ -10,35 +10,33 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { PixelImage } from '@ssad/augment';
 import { GaussianDensity } from './density.js';
-import { Network, type ResolvedNetworkOptions, type StageOutputs } from './network.js';
-import { arrayKind, readSafetensors, writeSafetensors } from './safetensors.js';
+import { loadDetectorParts } from './detector-load.js';
+import {
+  DETECTOR_FILES,
+  DETECTOR_FORMAT,
+  DETECTOR_FORMAT_VERSION,
+  EMBEDDING_KINDS,
+  MAX_IMAGE_SIDE,
+  MIN_IMAGE_SIDE,
+  type DetectorMetadata,
+  type EmbeddingKind,
+  type Manifest,
+} from './detector-manifest.js';
+import { Network, type StageOutputs } from './network.js';
+import { writeSafetensors } from './safetensors.js';
 import { imagesToTensor } from './images.js';
 import { checkImageScoreSpec, fuseScores, normalizationOf, type ImageScoreKind, type ImageScoreSpec } from './image-score.js';
-import { PatchDensity, type PatchDensityConfig, type PatchDensityOptions, type PatchMaps } from './patch/patch-density.js';
+import { PatchDensity, type PatchDensityOptions, type PatchMaps } from './patch/patch-density.js';
 
-export const DETECTOR_FORMAT = 'ssad-detector';
-// 2: adds the layer23 embedding and the `metadata` record. 3: adds the optional patch density and the image score
-// choice; version 2 directories still load (no patch density, Gaussian score).
-export const DETECTOR_FORMAT_VERSION = 3;
-const READABLE_VERSIONS = [2, 3];
-export const DETECTOR_FILES = {
-  manifest: 'detector.json',
-  weights: 'weights.safetensors',
-  density: 'density.safetensors',
-  patch: 'patch.safetensors',
-} as const;
-
-/**
- * Which features the density scores: backbone `pooled` (layer4, 512-d), the head output `embedding`, or `layer23`,
- * globally pooled layer2 ‖ layer3 (384-d; with ImageNet weights up to layer3 the strong pretrained-features baseline).
- */
-export type EmbeddingKind = 'pooled' | 'embedding' | 'layer23';
-export const EMBEDDING_KINDS: readonly EmbeddingKind[] = ['pooled', 'embedding', 'layer23'];
-
-/** JSON-serialisable values, for the caller's `metadata`. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-/** Opaque to the detector: saved in detector.json and returned by `load` as written (e.g. GradCAM settings). */
-export type DetectorMetadata = { [key: string]: JsonValue };
+export {
+  DETECTOR_FILES,
+  DETECTOR_FORMAT,
+  DETECTOR_FORMAT_VERSION,
+  EMBEDDING_KINDS,
+  type DetectorMetadata,
+  type EmbeddingKind,
+  type JsonValue,
+} from './detector-manifest.js';
 
 /** The `kind` embedding from one forward pass's outputs (the caller owns the result). */
 export function embeddingOf(outputs: StageOutputs, kind: EmbeddingKind): tf.Tensor2D {
@@ -96,21 +94,6 @@ export interface DetectorScores {
   maps?: PatchMaps;
 }
 
-interface Manifest {
-  format: string;
-  formatVersion: number;
-  network: ResolvedNetworkOptions;
-  imageSize: { height: number; width: number };
-  embedding: EmbeddingKind;
-  threshold: number;
-  thresholdQuantile: number;
-  metadata: DetectorMetadata;
-  density: { dim: number; l2Normalize: boolean; shrinkage: number };
-  imageScore?: ImageScoreSpec;
-  patch?: { config: PatchDensityConfig; dim: number; grid: { height: number; width: number }; rows: number };
-  files: Partial<typeof DETECTOR_FILES>;
-}
-
 /** Linear-interpolated quantile (numpy's default) of `values`. */
 export function quantile(values: Float64Array, q: number): number {
   if (!(q >= 0 && q <= 1)) throw new Error(`quantile: q must be in [0, 1] (got ${q})`);
@@ -124,8 +107,9 @@ export function quantile(values: Float64Array, q: number): number {
 
 function resolveSize(size: DetectorOptions['imageSize']): { height: number; width: number } {
   const s = size === undefined ? { height: 256, width: 256 } : typeof size === 'number' ? { height: size, width: size } : size;
-  if (!Number.isInteger(s.height) || !Number.isInteger(s.width) || s.height < 32 || s.width < 32)
-    throw new Error(`DetectorOptions.imageSize must be integers ≥ 32 (got ${JSON.stringify(size)})`);
+  const side = (v: number) => Number.isInteger(v) && v >= MIN_IMAGE_SIDE && v <= MAX_IMAGE_SIDE;
+  if (!side(s.height) || !side(s.width))
+    throw new Error(`DetectorOptions.imageSize must be integers in [${MIN_IMAGE_SIDE}, ${MAX_IMAGE_SIDE}] (got ${JSON.stringify(size)})`);
   return { ...s };
 }
 
@@ -146,6 +130,9 @@ export class Detector {
   static fromParts(parts: DetectorParts): Detector {
     const embedding = checkKind(parts.embedding, 'DetectorParts.embedding');
     if (!Number.isFinite(parts.threshold)) throw new Error(`DetectorParts.threshold must be a finite number (got ${parts.threshold})`);
+    // What load accepts, so that every detector saved can be loaded again.
+    if (!(parts.thresholdQuantile >= 0 && parts.thresholdQuantile <= 1))
+      throw new Error(`DetectorParts.thresholdQuantile must be in [0, 1] (got ${parts.thresholdQuantile})`);
     const batchSize = checkBatchSize(parts.batchSize, 'DetectorParts.batchSize');
     const imageScore = checkImageScoreSpec(parts.imageScore ?? { kind: 'gaussian' }, parts.patch !== undefined, 'DetectorParts.imageScore');
     return new Detector(parts.network, parts.density, embedding, resolveSize(parts.imageSize), parts.threshold, parts.thresholdQuantile, checkMetadata(parts.metadata), batchSize, parts.patch, imageScore);
@@ -255,52 +242,14 @@ export class Detector {
     fs.writeFileSync(path.join(dir, DETECTOR_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   }
 
+  /**
+   * Loads a saved detector. Every file is checked before use (see detector-load.ts): errors name the file and
+   * the problem, and nothing outside `dir` is read.
+   */
   static load(dir: string, options: { batchSize?: number } = {}): Detector {
-    const file = path.join(dir, DETECTOR_FILES.manifest);
-    if (!fs.existsSync(file)) throw new Error(`${file}: missing, ${dir} is not a saved detector`);
-    let m: Manifest;
-    try {
-      m = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
-    }
-    if (m.format !== DETECTOR_FORMAT) throw new Error(`${file}: format is ${JSON.stringify(m.format)}, expected "${DETECTOR_FORMAT}"`);
-    if (!READABLE_VERSIONS.includes(m.formatVersion))
-      throw new Error(`${file}: formatVersion ${m.formatVersion} is not supported (this @ssad/models reads ${READABLE_VERSIONS.join(' and ')})`);
-    if (!m.network || !m.imageSize || !m.density || typeof m.threshold !== 'number' || !EMBEDDING_KINDS.includes(m.embedding))
-      throw new Error(`${file}: incomplete manifest (needs network, imageSize, embedding, threshold, density)`);
-    if (typeof m.metadata !== 'object' || m.metadata === null || Array.isArray(m.metadata)) throw new Error(`${file}: metadata must be an object`);
-    const densityFile = path.join(dir, DETECTOR_FILES.density);
-    const d = readSafetensors(densityFile).tensors;
-    const get = (name: string) => {
-      const t = d.get(name);
-      if (!t || arrayKind(t.data) !== 'Float64Array')
-        throw new Error(`${densityFile}: tensor "${name}" missing or not F64`);
-      return t.data as Float64Array;
-    };
-    let density: GaussianDensity;
-    try {
-      density = GaussianDensity.fromState({ ...m.density, mean: get('mean'), covariance: get('covariance'), precision: get('precision') });
-    } catch (e) {
-      throw new Error(`${densityFile}: ${(e as Error).message}`);
-    }
-    const patch = m.patch ? loadPatch(path.join(dir, DETECTOR_FILES.patch), m.patch) : undefined;
-    let imageScore: ImageScoreSpec;
-    try {
-      imageScore = checkImageScoreSpec(m.imageScore ?? { kind: 'gaussian' }, patch !== undefined, 'imageScore');
-    } catch (e) {
-      patch?.dispose();
-      throw new Error(`${file}: ${(e as Error).message}`);
-    }
-    const network = new Network(m.network);
-    try {
-      network.loadWeights(path.join(dir, DETECTOR_FILES.weights));
-    } catch (e) {
-      network.dispose();
-      patch?.dispose();
-      throw e;
-    }
-    return new Detector(network, density, m.embedding, resolveSize(m.imageSize), m.threshold, m.thresholdQuantile, m.metadata, checkBatchSize(options.batchSize, 'Detector.load batchSize'), patch, imageScore);
+    const batchSize = checkBatchSize(options.batchSize, 'Detector.load batchSize');
+    const { manifest: m, network, density, patch, imageScore } = loadDetectorParts(dir);
+    return new Detector(network, density, m.embedding, m.imageSize, m.threshold, m.thresholdQuantile, m.metadata, batchSize, patch, imageScore);
   }
 
   dispose(): void {
@@ -341,19 +290,3 @@ function embedRaw(net: Network, images: PixelImage[], size: { height: number; wi
   }
   return { data, dim };
 }
-
-function loadPatch(file: string, m: NonNullable<Manifest['patch']>): PatchDensity {
-  const t = readSafetensors(file).tensors;
-  const bank = t.get('bank');
-  const projection = t.get('projection');
-  try {
-    if (!bank || arrayKind(bank.data) !== 'Float32Array') throw new Error('tensor "bank" missing or not F32');
-    if (bank.shape.length !== 2 || bank.shape[0] !== m.rows || bank.shape[1] !== m.dim)
-      throw new Error(`bank is [${bank.shape.join(', ')}], the manifest says [${m.rows}, ${m.dim}]`);
-    if (projection && arrayKind(projection.data) !== 'Float32Array') throw new Error('tensor "projection" is not F32');
-    return PatchDensity.fromState({ config: m.config, dim: m.dim, grid: m.grid, bank: bank.data as Float32Array, projection: projection?.data as Float32Array | undefined });
-  } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
-  }
-}
-

@@ -34,15 +34,20 @@ export function fuseScores(gaussian: Float64Array, patch: Float64Array, n: NonNu
   return Float64Array.from(gaussian, (g, i) => (g - n.gaussian.mean) / n.gaussian.std + (patch[i] - n.patch.mean) / n.patch.std);
 }
 
+/**
+ * A clean copy of `spec` (only the known fields) after checking it: a known kind, a patch density for the kinds
+ * that need one, and finite statistics with a positive std wherever a normalisation is given (fused needs one).
+ */
 export function checkImageScoreSpec(spec: ImageScoreSpec, hasPatch: boolean, what: string): ImageScoreSpec {
-  if (!spec || !IMAGE_SCORE_KINDS.includes(spec.kind))
-    throw new Error(`${what}.kind must be one of ${IMAGE_SCORE_KINDS.join(', ')} (got ${String(spec?.kind)})`);
-  if (spec.kind !== 'gaussian' && !hasPatch) throw new Error(`${what}.kind ${spec.kind} needs a patch density`);
-  if (spec.kind === 'fused') {
-    const n = spec.normalization;
-    const ok = (s: ScoreNormalization | undefined) => !!s && Number.isFinite(s.mean) && Number.isFinite(s.std) && s.std > 0;
-    if (!n || !ok(n.gaussian) || !ok(n.patch))
-      throw new Error(`${what}.normalization must give finite mean and positive std for gaussian and patch (fused scores need them)`);
-  }
-  return JSON.parse(JSON.stringify(spec)) as ImageScoreSpec;
+  const kind = typeof spec === 'object' && spec !== null ? spec.kind : undefined;
+  if (!IMAGE_SCORE_KINDS.includes(kind as ImageScoreKind))
+    throw new Error(`${what}.kind must be one of ${IMAGE_SCORE_KINDS.join(', ')} (got ${String(kind)})`);
+  if (kind !== 'gaussian' && !hasPatch) throw new Error(`${what}.kind ${kind} needs a patch density`);
+  const n = spec.normalization;
+  if (n === undefined && kind !== 'fused') return { kind: spec.kind };
+  const ok = (s: ScoreNormalization | undefined) => typeof s === 'object' && s !== null && Number.isFinite(s.mean) && Number.isFinite(s.std) && s.std > 0;
+  if (!n || !ok(n.gaussian) || !ok(n.patch))
+    throw new Error(`${what}.normalization must give finite mean and positive std for gaussian and patch${kind === 'fused' ? ' (fused scores need them)' : ''}`);
+  const copy = (s: ScoreNormalization) => ({ mean: s.mean, std: s.std });
+  return { kind: spec.kind, normalization: { gaussian: copy(n.gaussian), patch: copy(n.patch) } };
 }

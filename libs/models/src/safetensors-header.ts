@@ -87,7 +87,7 @@ function parseJson(bytes: Uint8Array, source: string): Record<string, unknown> {
   try {
     header = parseStrictJson(text, MAX_HEADER_DEPTH);
   } catch (e) {
-    throw new Error(`${source}: header ${(e as Error).message}`);
+    throw new Error(`${source}: header: ${(e as Error).message}`);
   }
   if (!isPlainObject(header)) throw new Error(`${source}: header is not a JSON object`);
   return header;

@@ -33,9 +33,9 @@ describe('safetensors reader on hostile files', () => {
   });
 
   it('refuses headers that are not a JSON object of entries', () => {
-    expect(parse(rawSafetensors('{"a": ', new Uint8Array(0)))).toThrow(/^x\.safetensors: header is not valid JSON/);
+    expect(parse(rawSafetensors('{"a": ', new Uint8Array(0)))).toThrow(/^x\.safetensors: header: not valid JSON/);
     expect(parse(rawSafetensors(Uint8Array.of(0x7b, 0xff, 0x7d), new Uint8Array(0)))).toThrow('x.safetensors: header is not valid UTF-8');
-    expect(parse(rawSafetensors(`{"a":${'['.repeat(9)}${']'.repeat(9)}}`, new Uint8Array(0)))).toThrow('x.safetensors: header nests 10 levels deep (at most 8)');
+    expect(parse(rawSafetensors(`{"a":${'['.repeat(9)}${']'.repeat(9)}}`, new Uint8Array(0)))).toThrow('x.safetensors: header: nests 10 levels deep (at most 8)');
     expect(parse(file([['a', 3]], 0))).toThrow('x.safetensors: tensor "a" is 3, not an object with dtype, shape and data_offsets');
     expect(parse(file([['__metadata__', { k: 1 }]], 0))).toThrow('x.safetensors: __metadata__ must be an object of strings ("k" is 1)');
     expect(parse(file([['__metadata__', ['x']]], 0))).toThrow('x.safetensors: __metadata__ must be an object of strings (got ["x"])');
@@ -80,9 +80,9 @@ describe('safetensors reader on hostile files', () => {
     expect(parse(file([['a', { dtype: 'F8_E4M3', shape: [1], data_offsets: [0, 1] }]], 1))).toThrow(
       'x.safetensors: tensor "a" has unsupported dtype "F8_E4M3" (supported: F32, F16, BF16, F64, I64, I32, U8)',
     );
-    expect(parse(file([f32('a', [1], [0, 4]), f32('a', [1], [4, 8])], 8))).toThrow('x.safetensors: header has the key "a" twice');
+    expect(parse(file([f32('a', [1], [0, 4]), f32('a', [1], [4, 8])], 8))).toThrow('x.safetensors: header: has the key "a" twice');
     expect(parse(file([['a', { dtype: 'F32', shape: [1], shape2: [], data_offsets: [0, 4], shape_: 1 }], ['b', { dtype: 'U8', dtype2: 1, shape: [], data_offsets: [4, 5] }]], 5))).not.toThrow();
-    expect(parse(rawSafetensors('{"a":{"dtype":"F32","dtype":"U8","shape":[1],"data_offsets":[0,4]}}', new Uint8Array(4)))).toThrow('x.safetensors: header has the key "dtype" twice');
+    expect(parse(rawSafetensors('{"a":{"dtype":"F32","dtype":"U8","shape":[1],"data_offsets":[0,4]}}', new Uint8Array(4)))).toThrow('x.safetensors: header: has the key "dtype" twice');
     expect(parse(file([f32('a', [1], [0, 4])], 7))).toThrow('x.safetensors: 3 bytes of trailing data after the last tensor');
   });
 

@@ -57,7 +57,7 @@ export function firstDuplicateKey(text: string): string | undefined {
   return undefined;
 }
 
-/** Parses `text`; throws an Error saying what is wrong (the caller adds the file name). */
+/** Parses `text`; throws an Error saying what is wrong ("not valid JSON (…)"; the caller adds the file name). */
 export function parseStrictJson(text: string, maxDepth: number): unknown {
   const depth = nestingDepth(text);
   if (depth > maxDepth) throw new Error(`nests ${depth} levels deep (at most ${maxDepth})`);
@@ -65,7 +65,7 @@ export function parseStrictJson(text: string, maxDepth: number): unknown {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Error(`is not valid JSON (${(e as Error).message})`);
+    throw new Error(`not valid JSON (${(e as Error).message})`);
   }
   const twice = firstDuplicateKey(text);
   if (twice !== undefined) throw new Error(`has the key ${JSON.stringify(twice)} twice`);

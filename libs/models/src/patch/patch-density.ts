@@ -9,7 +9,7 @@ import { greedyCoreset, randomProjection, randomSubset } from './coreset.js';
 import { patchFeatures, resolvePatchFeatureOptions, type PatchFeatureOptions } from './features.js';
 import { nearestDistances } from './nearest.js';
 import { gaussianBlur, resizeMapBilinear } from './smooth.js';
-import type { Stage } from '../architecture.js';
+import { STAGE_CHANNELS, STAGES, type Stage } from '../architecture.js';
 import { arrayKind } from '../safetensors.js';
 
 export type BankSampling = 'coreset' | 'random' | 'all';
@@ -103,6 +103,16 @@ export function resolvePatchDensityOptions(o: PatchDensityOptions = {}): PatchDe
   };
 }
 
+/** Channels of the patch features of `stages` before any projection. */
+export function patchFeatureDim(stages: readonly Stage[]): number {
+  return stages.reduce((n, s) => n + STAGE_CHANNELS[STAGES.indexOf(s)], 0);
+}
+
+function checkFinite(values: Float32Array, what: string): void {
+  const finite = Number.isFinite; // a local: the global lookup in the loop is slow under jest's vm context
+  for (let i = 0; i < values.length; i++) if (!finite(values[i])) throw new Error(`patch density: ${what} holds a non-finite value at ${i}`);
+}
+
 export class PatchDensity {
   private readonly bankTensor: tf.Tensor2D;
   private readonly bankSqNorms: tf.Tensor1D;
@@ -181,9 +191,17 @@ export class PatchDensity {
     if (!Number.isInteger(dim) || dim < 1) throw new Error(`patch density: dim must be a positive integer (got ${dim})`);
     if (arrayKind(bank) !== 'Float32Array' || bank.length === 0 || bank.length % dim !== 0)
       throw new Error(`patch density: the bank must be a non-empty float32 array of rows × ${dim} (got ${bank?.length} values)`);
-    for (let i = 0; i < bank.length; i++) if (!Number.isFinite(bank[i])) throw new Error(`patch density: the bank holds a non-finite value at ${i}`);
-    if ((config.featureProjection > 0) !== (projection !== undefined) || (projection && projection.length % dim !== 0))
-      throw new Error('patch density: the feature projection does not match the config');
+    checkFinite(bank, 'the bank');
+    // fit projects only when featureProjection is below the features' dimension; at or above it, nothing is.
+    const featureDim = patchFeatureDim(config.stages);
+    const projected = config.featureProjection > 0 && config.featureProjection < featureDim;
+    if (projected !== (projection !== undefined))
+      throw new Error(`patch density: featureProjection ${config.featureProjection} with ${featureDim}-d features ${projected ? 'needs' : 'has no'} projection, but the state has ${projection ? 'one' : 'none'}`);
+    if (projection) {
+      if (arrayKind(projection) !== 'Float32Array' || dim !== config.featureProjection || projection.length !== featureDim * dim)
+        throw new Error(`patch density: the projection must be float32 ${featureDim} × ${config.featureProjection} (got ${projection.length} values, dim ${dim})`);
+      checkFinite(projection, 'the projection');
+    }
     if (!grid || !Number.isInteger(grid.height) || !Number.isInteger(grid.width) || grid.height < 1 || grid.width < 1)
       throw new Error(`patch density: grid must hold positive integer height and width (got ${JSON.stringify(grid)})`);
     return new PatchDensity({ config, dim, grid, bank, projection });
