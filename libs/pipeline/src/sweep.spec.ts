@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { METRICS_VERSION, writeJsonAtomic, type RunMetrics } from './run-metrics.js';
-import { runSweep } from './sweep.js';
+import { runPair, runSweep } from './sweep.js';
 import type { SweepHeader } from './results.js';
 
 const header: SweepHeader = { dataset: 'fake', synthetic: true, preset: 'quick', backend: 'cpu', versions: {}, options: {}, startedAt: new Date().toISOString() };
@@ -12,6 +12,7 @@ function fakeMetrics(category: string, seed: number, auroc: number): RunMetrics 
   return {
     version: METRICS_VERSION, category, seed, preset: 'quick', imageSize: 32, dataset: 'fake', weights: null, backend: 'cpu', embedding: 'pooled',
     imageAuroc: auroc, f1Max: 0.9, f1MaxThreshold: 1, f1AtThreshold: 0.8, threshold: 1, pixelAuroc: 0.7, aupro: 0.6,
+    localization: 'patch', localizations: { patch: { pixelAuroc: 0.7, aupro: 0.6 } }, imageScore: 'gaussian', imageScores: { gaussian: e },
     embeddings: { pooled: e, head: { ...e, imageAuroc: auroc - 0.1 } }, counts: { train: 1, validation: 1, test: 2, testAnomalous: 1 },
     training: { frozen: { loss: 1, accuracy: 0.5 }, full: { loss: 1, accuracy: 0.5 } }, timings: { total: 1 }, finishedAt: '',
   };
@@ -54,5 +55,20 @@ describe('runSweep', () => {
     const r2 = await runSweep({ categories: ['bad', 'good'], seeds: [0, 1], outDir: out, header, runOne: runOne(calls2) });
     expect(calls2).toEqual(['bad/0', 'bad/1', 'good/1']);
     expect(r2.runs.map((x: { status: string }) => x.status)).toEqual(['failed', 'failed', 'skipped', 'done']);
+  });
+
+  it('runPair: runs a new pair, skips a finished one without calling onStart, records a failure in error.txt', async () => {
+    const calls: string[] = [];
+    const started: string[] = [];
+    const dir = path.join(out, 'good', 'seed-0');
+    const first = await runPair('good', 0, dir, runOne(calls), () => started.push('good'));
+    expect(first).toMatchObject({ status: 'done', runDir: dir, metrics: { imageAuroc: 0.9 } });
+    const again = await runPair('good', 0, dir, runOne(calls), () => started.push('again'));
+    expect(again).toMatchObject({ status: 'skipped', seconds: 1, metrics: { imageAuroc: 0.9 } });
+    const bad = await runPair('bad', 3, path.join(out, 'bad'), runOne(calls), () => started.push('bad'));
+    expect(bad).toMatchObject({ status: 'failed', error: 'category "bad" has no train/good images' });
+    expect(fs.readFileSync(path.join(out, 'bad', 'error.txt'), 'utf8')).toMatch(/^Error: category "bad"/);
+    expect(calls).toEqual(['good/0', 'bad/3']);
+    expect(started).toEqual(['good', 'bad']);
   });
 });
