@@ -52,9 +52,10 @@ function place<T extends Uint8Array>(src: T, box: ContentBox, width: number, hei
 }
 
 /** Decoded pixels → an RGB image of width × height by `mode`, and where the content is. */
-export function fitPixels(pixels: DecodedPixels, width: number, height: number, mode: FitMode): { image: PixelImage; content: ContentBox } {
+export function fitPixels(pixels: DecodedPixels | PixelImage, width: number, height: number, mode: FitMode): { image: PixelImage; content: ContentBox } {
   const box = contentBox(pixels.width, pixels.height, width, height, mode);
-  const resized = resizePixelsToRgb(pixels, box.width, box.height);
+  const { data } = pixels;
+  const resized = resizePixelsToRgb({ ...pixels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, box.width, box.height);
   if (box.width === width && box.height === height) return { image: resized, content: box };
   return { image: { width, height, channels: 3, data: place(resized.data as Uint8Array, box, width, height, 3, true) }, content: box };
 }

@@ -13,7 +13,7 @@ export { DataFileError } from './errors.js';
 export { DEFAULT_MAX_PIXELS, decodeImage, decodeMask, type DecodeOptions, type ImageSource } from './decode.js';
 export { checkImageContainer, imageDimensions, type ImageFormat } from './container.js';
 export { resizeImage, resizeMask } from './resize.js';
-export { FIT_MODES, contentBox, cropToContent, fitMask, type ContentBox, type FitMode } from './fit.js';
+export { FIT_MODES, contentBox, cropToContent, fitMask, fitPixels, type ContentBox, type FitMode } from './fit.js';
 export { encodePng, writePng, writeMaskPng } from './encode.js';
 export { MVTEC_CATEGORIES, type MvtecCategory, listMvtecCategories, openMvtec } from './mvtec.js';
 export { openFolderDataset, type FolderDatasetOptions } from './folder.js';

@@ -1,11 +1,12 @@
 // The experiment's command-line options, shared by both apps so `--image-size` means the same everywhere.
 import type { ArgSpec, ParsedValue } from './args.js';
-import { CAM_STAGES, EMBEDDINGS, FROZEN_BATCH_NORM, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS, type ExperimentOptions } from './options.js';
+import { CAM_STAGES, EMBEDDINGS, FITS, PRESET_NAMES, FROZEN_BATCH_NORM, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS, type ExperimentOptions } from './options.js';
 
 export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'data', type: 'string', help: 'MVTec-layout dataset root (default: the synthetic dataset)' },
-  { name: 'preset', type: 'string', choices: ['paper', 'quick'], help: 'settings preset (default paper: 256 px, batch 96, 30+20 epochs)' },
+  { name: 'preset', type: 'string', choices: PRESET_NAMES, help: 'settings preset (default paper: 256 px, batch 96, 30+20 epochs; quick: 128 px, 3 short stage-1 epochs; dense: quick at 256 px)' },
   { name: 'image-size', type: 'int', min: 32, max: 1024, help: 'square input size in pixels' },
+  { name: 'fit', type: 'string', choices: FITS, help: "other aspect ratios: 'squash' to the square (default) or 'pad' (aspect kept, mirrored padding, metrics on the image only)" },
   { name: 'weights', type: 'string', help: 'safetensors backbone weights (torchvision names), loaded non-strictly' },
   { name: 'batch-size', type: 'int', min: 2, max: 1024, help: 'pretext batch size' },
   { name: 'frozen-epochs', type: 'int', min: 0, max: 1000, help: 'stage 1 epochs (layers loaded from --weights frozen)' },
@@ -29,6 +30,7 @@ const KEYS: Record<string, keyof ExperimentOptions> = {
   data: 'dataRoot',
   preset: 'preset',
   'image-size': 'imageSize',
+  fit: 'fit',
   weights: 'weights',
   'batch-size': 'batchSize',
   'frozen-epochs': 'frozenEpochs',

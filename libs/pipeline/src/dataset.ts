@@ -19,6 +19,7 @@ export function listCategories(root: string): string[] {
 export async function loadCategory(o: ExperimentOptions & { dataRoot: string }, onEvent?: OnEvent): Promise<LoadedCategory> {
   const ds: Dataset = await openMvtec(o.dataRoot, o.category, {
     imageSize: o.imageSize,
+    fit: o.fit,
     validationFraction: o.validationFraction,
     seed: o.seed,
   });

@@ -9,6 +9,7 @@ import { prepareDataset } from './bench-setup.js';
 import { loadCategory, type LoadedCategory } from './dataset.js';
 import { localisationMaps } from './cam.js';
 import { computeEmbeddings, type EmbeddingSet } from './embeddings.js';
+import { contentMaps, contentMasks } from './content.js';
 import type { OnEvent } from './events.js';
 import { renderFigures } from './figures.js';
 import { EMBEDDINGS, IMAGE_SCORES, resolveOptions, type EmbeddingName, type ExperimentOptions, type ImageScoreName, type Localization } from './options.js';
@@ -156,16 +157,15 @@ async function evaluateTrained(
     const rangeOf = (maps: readonly Float32Array[]) => ({ min: 0, max: Math.max(1e-12, quantile(concatMaps(maps), 0.999)) });
     const camRange = rangeOf(await camMaps(data.validation));
     const camTest = await camMaps(testImages, count('gradcam'));
-    const masks = data.test.map((s) => s.mask);
-    const size = { width: o.imageSize, height: o.imageSize };
+    const masks = contentMasks(data.test, o.imageSize);
     const localizations: Record<Localization, { pixelAuroc: number; aupro: number }> = {
-      patch: pixelMetrics(testPatch.maps, masks, { size, fprLimit: 0.3 }),
-      gradcam: pixelMetrics(camTest, masks, { size, fprLimit: 0.3 }),
+      patch: pixelMetrics(contentMaps(testPatch.maps, data.test, o.imageSize), masks, { fprLimit: 0.3 }),
+      gradcam: pixelMetrics(contentMaps(camTest, data.test, o.imageSize), masks, { fprLimit: 0.3 }),
     };
     const pixel = localizations[o.localization];
     const patchRange = rangeOf(valPatch.maps);
     const metadata: RunDetectorMetadata = {
-      camStage: o.camStage, mapRange: camRange, patchMapRange: patchRange, localization: o.localization,
+      camStage: o.camStage, mapRange: camRange, patchMapRange: patchRange, localization: o.localization, fit: o.fit,
       category: o.category, seed: o.seed, createdAt: new Date().toISOString(),
     };
     // Shares `network` with the caller, who disposes it; the detector is not disposed here for that reason.

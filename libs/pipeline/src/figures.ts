@@ -12,6 +12,7 @@ import {
 } from '@ssad/viz';
 import type { LoadedCategory } from './dataset.js';
 import { computeEmbeddings, selectRows, type EmbeddingSet } from './embeddings.js';
+import { contentMaps, contentMasks } from './content.js';
 import type { OnEvent } from './events.js';
 import type { EmbeddingName, ExperimentOptions, Localization } from './options.js';
 import type { ReportFigure } from './report.js';
@@ -59,9 +60,9 @@ export async function renderFigures(runDir: string, f: FigureInput): Promise<Rep
     threshold: { fpr: roc.fpr[k], tpr: roc.tpr[k], value: f.threshold },
   }, { title: `${o.category}: image ROC` }));
 
-  const masks = f.data.test.map((s) => s.mask);
+  const masks = contentMasks(f.data.test, o.imageSize);
   for (const l of f.localizations) {
-    const pro = proCurve(l.maps, masks, { size: { width: o.imageSize, height: o.imageSize } });
+    const pro = proCurve(contentMaps(l.maps, f.data.test, o.imageSize), masks);
     const name = METHOD_NAMES[l.method];
     await save(`pro_${l.method}.png`, `Per-region overlap (${name} maps)`, renderPro({ fpr: pro.fpr, pro: pro.pro, aupro: l.aupro, label: name }, { title: `${o.category}: PRO curve, ${name}` }));
   }

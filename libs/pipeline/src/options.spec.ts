@@ -16,7 +16,7 @@ describe('resolveOptions', () => {
     [{ imageSize: 16 }, /imageSize must be an integer in \[32, 1024\], got 16/],
     [{ lrFull: -1 }, /lrFull must be a number in/],
     [{ seed: 1.5 }, /seed must be an integer/],
-    [{ preset: 'slow' }, /preset must be one of paper, quick/],
+    [{ preset: 'slow' }, /preset must be one of paper, quick, dense/],
     [{ category: '../etc' }, /category must be a folder name/],
     [{ embedding: 'layer9' }, /embedding must be one of pooled, head, layer23/],
     [{ frozenBatchNorm: 'all' }, /frozenBatchNorm must be one of pretrained, none, got all/],

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
-import { IMAGE_EXTENSIONS, decodeImage, resizeImage, writePng } from '@ssad/data';
+import { IMAGE_EXTENSIONS, decodeImage, fitPixels, writePng } from '@ssad/data';
 import { initBackend } from '@ssad/models';
 import { normalizeMap, overlayHeatmap } from '@ssad/viz';
 import { localisationMaps } from './cam.js';
@@ -64,7 +64,7 @@ export async function predictImages(
     for (const file of files) {
       try {
         const img = await decodeImage(file, { channels: 3 });
-        images.push(img.width === size && img.height === size ? img : resizeImage(img, size, size));
+        images.push(fitPixels(img, size, size, meta.fit ?? 'squash').image);
         ok.push(file);
       } catch (err) {
         errors.push({ path: file, error: (err as Error).message });

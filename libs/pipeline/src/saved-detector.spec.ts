@@ -21,7 +21,7 @@ describe('loadRunDetector', () => {
     const r = loadRunDetector(dir);
     expect(r.embedding).toBe('head');
     // Written before patch densities: GradCAM is the localisation.
-    expect(r.meta).toEqual({ ...metadata, localization: 'gradcam' });
+    expect(r.meta).toEqual({ ...metadata, localization: 'gradcam', fit: 'squash' });
     expect(r.detector.threshold).toBe(1.5);
     r.detector.dispose();
   });

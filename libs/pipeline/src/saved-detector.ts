@@ -3,7 +3,7 @@
 // them on load.
 import path from 'node:path';
 import { Detector, type EmbeddingKind } from '@ssad/models';
-import { CAM_STAGES, EMBEDDINGS, LOCALIZATIONS, type CamStage, type EmbeddingName, type Localization } from './options.js';
+import { CAM_STAGES, EMBEDDINGS, FITS, LOCALIZATIONS, type CamStage, type EmbeddingName, type FitName, type Localization } from './options.js';
 
 /** The pipeline's embedding names → the models' (the pipeline calls the head output "head"). */
 export const MODEL_EMBEDDING: Readonly<Record<EmbeddingName, EmbeddingKind>> = { pooled: 'pooled', head: 'embedding', layer23: 'layer23' };
@@ -16,6 +16,8 @@ export interface RunDetectorMetadata {
   patchMapRange?: { min: number; max: number };
   /** The run's headline localisation (default gradcam for older detectors). */
   localization?: Localization;
+  /** How inputs of another aspect ratio were fitted (default squash for older detectors). */
+  fit?: FitName;
   category: string;
   seed: number;
   createdAt: string;
@@ -38,6 +40,8 @@ export function loadRunDetector(dir: string): RunDetector {
     const patchMapRange = m.patchMapRange === undefined ? undefined : checkRange(m.patchMapRange, `${file}: metadata.patchMapRange`);
     const localization = (m.localization ?? 'gradcam') as Localization;
     if (!LOCALIZATIONS.includes(localization)) throw new Error(`${file}: metadata.localization must be one of ${LOCALIZATIONS.join(', ')} (got ${String(m.localization)})`);
+    const fit = (m.fit ?? 'squash') as FitName;
+    if (!FITS.includes(fit)) throw new Error(`${file}: metadata.fit must be one of ${FITS.join(', ')} (got ${String(m.fit)})`);
     if (localization === 'patch' && (!detector.patch || !patchMapRange))
       throw new Error(`${file}: metadata.localization is patch but the detector has no patch density or patchMapRange`);
     const embedding = EMBEDDINGS.find((e) => MODEL_EMBEDDING[e] === detector.embedding)!;
@@ -46,6 +50,7 @@ export function loadRunDetector(dir: string): RunDetector {
       mapRange,
       patchMapRange,
       localization,
+      fit,
       category: String(m.category),
       seed: Number(m.seed),
       createdAt: String(m.createdAt),
