@@ -1,17 +1,13 @@
 // Runs an app's TypeScript entry through tsx with the workspace's path mapping (@ssad/* → libs/*/src), for the
-// apps' bin commands. Exits with the entry's exit code.
-import { spawnSync } from 'node:child_process';
+// apps' bin commands. In this same process rather than a child: Ctrl-C and SIGTERM then reach the app itself (a
+// queue worker gives its job back), and no launcher is left behind, or leaves the app behind, when one is killed.
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function runTsEntry(entry) {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const r = spawnSync(process.execPath, ['--import', tsx, entry, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json') },
-  });
-  process.exit(r.status ?? 1);
+export async function runTsEntry(entry) {
+  register({ tsconfig: path.join(root, 'tsconfig.base.json') });
+  await import(pathToFileURL(entry).href);
 }
