@@ -3,4 +3,4 @@
 import { fileURLToPath } from 'node:url';
 import { runTsEntry } from '../../../tools/run-ts-entry.mjs';
 
-runTsEntry(fileURLToPath(new URL('../src/main.ts', import.meta.url)));
+await runTsEntry(fileURLToPath(new URL('../src/main.ts', import.meta.url)));

@@ -1,22 +1,26 @@
 #!/usr/bin/env -S npx tsx
-// Entry point: wires the process (argv, stdout, Ctrl-C, exit code) to the CLI.
+// Entry point: wires the process (argv, stdout, Ctrl-C / SIGTERM, exit code) to the CLI.
 import { main } from './cli.js';
 
-// Quiets TensorFlow's C++ info/warning logs once the native backend is up. libtensorflow 2.21 prints its start-up
-// banner (oneDNN, CPU features) before it reads this variable, so those lines still appear.
+// Quiets TensorFlow's C++ info/warning logs once the native backend is up (the bin launcher sets it too, for runs
+// that do not start here). libtensorflow 2.21 prints its start-up banner (oneDNN) before it reads this variable.
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 
 const controller = new AbortController();
-let interrupts = 0;
-process.on('SIGINT', () => {
-  interrupts++;
-  if (interrupts > 1) process.exit(130);
-  process.stderr.write('\nstopping after the current step (a checkpoint is kept; rerun with --resume); Ctrl-C again to quit now\n');
-  controller.abort();
-});
+// The shell's convention for "ended by signal N": 128 + N. SIGTERM (timeout, systemd, job runners) stops the run
+// exactly like a terminal Ctrl-C: after the current step, with the checkpoint kept.
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+let stoppedBy: keyof typeof EXIT_CODES | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(EXIT_CODES[signal]);
+    stoppedBy = signal;
+    process.stderr.write(`\n${signal}: stopping after the current step (a checkpoint is kept; rerun with --resume); send it again to quit now\n`);
+    controller.abort();
+  });
 
 main(process.argv.slice(2), { write: (s) => process.stdout.write(s), tty: process.stdout.isTTY === true, signal: controller.signal }).then(
-  (code) => process.exit(controller.signal.aborted && code === 0 ? 130 : code),
+  (code) => process.exit(stoppedBy ? EXIT_CODES[stoppedBy] : code),
   (err) => {
     process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
