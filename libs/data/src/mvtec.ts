@@ -36,7 +36,11 @@ export function listMvtecCategories(root: string): string[] {
   return listSubdirs(root).filter((c) => fs.existsSync(path.join(root, c, 'train')));
 }
 
-/** Opens `<root>/<category>` in the MVTec AD layout (train/good, test/<defect>, ground_truth/<defect>/<n>_mask.png). */
+/**
+ * Opens `<root>/<category>` in the MVTec AD layout (train/good, test/<defect>, ground_truth/<defect>/<n>_mask.png).
+ * Masks are optional as a whole: without a ground_truth folder the dataset has `hasMasks` false (image-level
+ * evaluation only); with one, every defect image needs its mask.
+ */
 export async function openMvtec(root: string, category: string, options: DatasetOptions = {}): Promise<Dataset> {
   const opts = resolveOptions('openMvtec', options);
   if (typeof category !== 'string' || category === '' || category.includes('/') || category.includes('\\')) {
@@ -56,6 +60,7 @@ export async function openMvtec(root: string, category: string, options: Dataset
   const train: DatasetItem[] = listImages(goodDir, issues).map((p) => ({ path: p, split: 'train', defect: 'good', label: 0 }));
   if (train.length === 0) throw new DataFileError(goodDir, 'no training images (train/good is empty)');
 
+  const hasMasks = fs.existsSync(path.join(dir, 'ground_truth'));
   const testDir = path.join(dir, 'test');
   requireDir(testDir, 'test folder');
   const test: DatasetItem[] = [];
@@ -69,8 +74,8 @@ export async function openMvtec(root: string, category: string, options: Dataset
       continue;
     }
     for (const p of files) {
-      if (defect === 'good') {
-        test.push({ path: p, split: 'test', defect, label: 0 });
+      if (defect === 'good' || !hasMasks) {
+        test.push({ path: p, split: 'test', defect, label: defect === 'good' ? 0 : 1 });
         continue;
       }
       const maskPath = path.join(dir, 'ground_truth', defect, `${stem(p)}_mask.png`);
@@ -82,5 +87,5 @@ export async function openMvtec(root: string, category: string, options: Dataset
     }
   }
   if (test.length === 0) throw new DataFileError(testDir, 'no test images');
-  return buildDataset({ name: `mvtec/${category}`, train, test, hasMasks: true }, opts, issues);
+  return buildDataset({ name: `mvtec/${category}`, train, test, hasMasks }, opts, issues);
 }
