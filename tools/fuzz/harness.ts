@@ -127,6 +127,9 @@ export async function fuzz<T>(target: FuzzTarget<T>, options: FuzzOptions): Prom
     plugins: seconds === undefined ? [] : [fc.interruptAfterTimeLimit(seconds * 1000)],
   });
   const report: FuzzReport = { target: target.name, seed, runs: details.numRuns, seconds: (Date.now() - started) / 1000, outcomes, largestPeak, tightestPeak };
-  if (details.failed) report.failure = fc.defaultReportMessage(details) ?? 'failed';
+  if (details.failed) {
+    const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance ?? '');
+    report.failure = `${error}\n${fc.defaultReportMessage(details) ?? ''}`;
+  }
   return report;
 }

@@ -18,13 +18,19 @@ function hexHead(buf: Uint8Array): string {
   return Array.from(buf.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
+/** A chunk type for messages: its four letters, or its bytes in hex when they are not letters (a damaged file). */
+function chunkType(buf: Uint8Array, at: number): string {
+  const type = String.fromCharCode(buf[at], buf[at + 1], buf[at + 2], buf[at + 3]);
+  return /^[A-Za-z]{4}$/.test(type) ? type : `0x${hexHead(buf.subarray(at, at + 4)).replace(/ /g, '')}`;
+}
+
 function checkPng(buf: Uint8Array, name: string): void {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let at = 8;
   let first = true;
   while (at + 12 <= buf.length) {
     const length = view.getUint32(at);
-    const type = String.fromCharCode(buf[at + 4], buf[at + 5], buf[at + 6], buf[at + 7]);
+    const type = chunkType(buf, at + 4);
     if (first && type !== 'IHDR') throw new DataFileError(name, `corrupt PNG: first chunk is "${type}", not IHDR`);
     first = false;
     const end = at + 12 + length;
@@ -63,26 +69,60 @@ function checkJpeg(buf: Uint8Array, name: string): void {
   if (lastEoi < lastSos) throw new DataFileError(name, 'truncated JPEG: no end-of-image marker after the last scan');
 }
 
+const SOI = 0xd8;
+const EOI = 0xd9;
+const SOS = 0xda;
+
+/** Markers without a length field: TEM and RST0..RST7. */
+function standalone(marker: number): boolean {
+  return marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+}
+
+/** SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): the segments that carry the frame size. */
+function startOfFrame(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+/**
+ * The JPEG frame size, found the way libjpeg (inside Skia) reads markers, so that the pixel limit checks the size
+ * the decoder will use: bytes between segments are skipped until the next 0xFF (libjpeg warns about "extraneous
+ * bytes" and goes on), a segment length below 2 skips only the length itself, and the first start-of-frame
+ * counts (libjpeg refuses a second one). Undefined when the scan or the end comes before any frame header, where
+ * libjpeg fails too. A stricter walk (stopping at the first stray byte) let through a 772-byte file that Skia
+ * decoded to 20000 × 20000 pixels, 6 GB.
+ */
+function jpegFrameSize(buf: Uint8Array): { width: number; height: number } | undefined {
+  let at = 2;
+  while (at + 1 < buf.length) {
+    if (buf[at] !== 0xff) {
+      at++;
+      continue;
+    }
+    const marker = buf[at + 1];
+    // Fill bytes (FF FF) and stuffed zeros (FF 00) are no markers.
+    if (marker === 0xff || marker === 0x00) {
+      at++;
+      continue;
+    }
+    if (standalone(marker)) {
+      at += 2;
+      continue;
+    }
+    if (marker === SOI || marker === EOI || marker === SOS || at + 4 > buf.length) return undefined;
+    if (startOfFrame(marker)) {
+      if (at + 9 > buf.length) return undefined;
+      return { height: (buf[at + 5] << 8) | buf[at + 6], width: (buf[at + 7] << 8) | buf[at + 8] };
+    }
+    at += 2 + Math.max(2, (buf[at + 2] << 8) | buf[at + 3]);
+  }
+  return undefined;
+}
+
 /** Width and height from the PNG IHDR or the JPEG start-of-frame, without decoding; undefined if not found. */
 export function imageDimensions(buf: Uint8Array): { width: number; height: number } | undefined {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (startsWith(buf, PNG_SIGNATURE) && buf.length >= 24) return { width: view.getUint32(16), height: view.getUint32(20) };
-  if (!startsWith(buf, [0xff, 0xd8])) return undefined;
-  let at = 2;
-  while (at + 9 < buf.length) {
-    if (buf[at] !== 0xff) return undefined;
-    const marker = buf[at + 1];
-    if (marker === 0xff) {
-      at++;
-      continue;
-    }
-    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { width: view.getUint16(at + 7), height: view.getUint16(at + 5) };
-    }
-    at += 2 + view.getUint16(at + 2);
-  }
-  return undefined;
+  return startsWith(buf, [0xff, SOI]) ? jpegFrameSize(buf) : undefined;
 }
 
 /** Throws a DataFileError naming `name` unless `buf` is a complete PNG or JPEG. */

@@ -25,8 +25,8 @@ function copySample(s: Sample, item: DatasetItem): Sample {
 export async function buildDataset(parts: DatasetParts, opts: ResolvedOptions, issues: IssueLog): Promise<Dataset> {
   let { train, test } = parts;
   if (opts.verify) {
-    train = await verifyItems(train, issues);
-    test = await verifyItems(test, issues);
+    train = await verifyItems(train, issues, opts.maxPixels);
+    test = await verifyItems(test, issues, opts.maxPixels);
   }
   if (train.length === 0) throw new DataFileError(parts.name, 'no valid normal training images left');
   const split = splitValidation(train, opts.validationFraction, opts.seed);
@@ -41,7 +41,7 @@ export async function buildDataset(parts: DatasetParts, opts: ResolvedOptions, i
     if (hit) return Promise.resolve(copySample(hit, item));
     const pending = inflight.get(item.path);
     if (pending) return pending.then((s) => copySample(s, item));
-    const p = loadSample(item, width, height, pool, opts.fit)
+    const p = loadSample(item, width, height, pool, opts.fit, opts.maxPixels)
       .then((s) => {
         cache.set(item.path, copySample(s, item));
         return s;

@@ -48,6 +48,7 @@ interface Task {
   reject: (e: unknown) => void;
   name: string;
   bytes: Uint8Array;
+  maxPixels?: number;
   worker: Worker;
 }
 
@@ -65,6 +66,9 @@ export class DecodePool {
   private readonly tasks = new Map<number, Task>();
   private nextId = 0;
   private failed = false;
+  // A dataset closes its pool when a strict loadAll fails while other loads are still in flight; those finish
+  // on the calling thread instead of starting new workers.
+  private closed = false;
 
   constructor(readonly threads: number) {
     if (!Number.isInteger(threads) || threads < 0 || threads > 64) {
@@ -74,7 +78,7 @@ export class DecodePool {
 
   /** Whether decoding currently happens on worker threads. */
   get parallel(): boolean {
-    return this.threads > 0 && !this.failed;
+    return this.threads > 0 && !this.failed && !this.closed;
   }
 
   async decode(bytes: Uint8Array, name: string, maxPixels?: number): Promise<DecodedPixels> {
@@ -87,7 +91,7 @@ export class DecodePool {
     const id = this.nextId++;
     const copy = new Uint8Array(png ? withoutColourChunks(bytes) : withoutExifAndIcc(bytes));
     return new Promise<DecodedPixels>((resolve, reject) => {
-      this.tasks.set(id, { resolve, reject, name, bytes, worker: slot.worker });
+      this.tasks.set(id, { resolve, reject, name, bytes, maxPixels, worker: slot.worker });
       if (slot.busy++ === 0) slot.worker.ref();
       slot.worker.postMessage({ id, bytes: copy }, [copy.buffer]);
     }).finally(() => {
@@ -96,6 +100,7 @@ export class DecodePool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
@@ -141,7 +146,7 @@ export class DecodePool {
     for (const [id, task] of this.tasks) {
       if (task.worker !== worker) continue;
       this.tasks.delete(id);
-      decodePixels(task.bytes, task.name).then(task.resolve, task.reject);
+      decodePixels(task.bytes, task.name, task.maxPixels).then(task.resolve, task.reject);
     }
   }
 }

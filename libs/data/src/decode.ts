@@ -1,10 +1,10 @@
-import fs from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import type { PixelImage } from '@ssad/augment';
 import { checkImageContainer, imageDimensions } from './container.js';
 import { DataFileError, describeError } from './errors.js';
 import { withoutExifAndIcc } from './jpeg.js';
+import { readRegularFile } from './read-file.js';
 import { type DecodedPixels, inflatedSize, parsePng, pngPixels } from './png.js';
 
 export type { DecodedPixels } from './png.js';
@@ -25,17 +25,10 @@ export interface DecodeOptions {
   maxPixels?: number;
 }
 
-/** Reads the file when given a path; errors name the path. */
+/** Reads the file when given a path (regular files only, see read-file.ts); errors name the path. */
 export async function readSource(source: ImageSource, name?: string): Promise<{ bytes: Uint8Array; name: string }> {
   if (typeof source !== 'string') return { bytes: source, name: name ?? '<buffer>' };
-  try {
-    return { bytes: await fs.readFile(source), name: name ?? source };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const problem =
-      code === 'ENOENT' ? 'file does not exist' : code === 'EISDIR' ? 'is a directory, not an image file' : describeError(err);
-    throw new DataFileError(name ?? source, `cannot read image: ${problem}`, { cause: err });
-  }
+  return { bytes: await readRegularFile(source, 'image', name ?? source), name: name ?? source };
 }
 
 function inflate(data: Uint8Array, maxOutputLength: number): Promise<Buffer> {
@@ -83,7 +76,12 @@ export function checkPixelLimit(bytes: Uint8Array, name: string, maxPixels = DEF
     throw new RangeError(`maxPixels must be a positive integer (got ${String(maxPixels)})`);
   }
   const size = imageDimensions(bytes);
-  if (size && size.width * size.height > maxPixels) {
+  // Without a size the decoders would fail anyway; refusing here keeps a frame header this reader missed from
+  // reaching Skia unchecked.
+  if (!size) throw new DataFileError(name, 'corrupt image: no frame size before the image data (no PNG IHDR or JPEG start-of-frame)');
+  // A JPEG height of 0 means "given later by a DNL marker", which libjpeg does not support; PNG forbids 0.
+  if (size.width === 0 || size.height === 0) throw new DataFileError(name, `corrupt image: the header gives an empty size ${size.width}×${size.height}`);
+  if (size.width * size.height > maxPixels) {
     throw new DataFileError(
       name,
       `image is ${size.width}×${size.height} = ${size.width * size.height} pixels, over the limit of ${maxPixels} ` +

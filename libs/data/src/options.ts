@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { DEFAULT_MAX_PIXELS } from './decode.js';
 import { FIT_MODES, type FitMode } from './fit.js';
 import type { DatasetOptions } from './types.js';
 
@@ -12,6 +13,7 @@ export interface ResolvedOptions {
   verify: boolean;
   cacheSize: number;
   decodeThreads: number;
+  maxPixels: number;
 }
 
 function intIn(fn: string, name: string, v: number, lo: number, hi: number): number {
@@ -42,5 +44,6 @@ export function resolveOptions(fn: string, o: DatasetOptions): ResolvedOptions {
     verify: o.verify ?? false,
     cacheSize: intIn(fn, 'cacheSize', o.cacheSize ?? 64, 0, 1_000_000),
     decodeThreads: intIn(fn, 'decodeThreads', o.decodeThreads ?? (cores >= 2 ? 2 : 0), 0, 64),
+    maxPixels: intIn(fn, 'maxPixels', o.maxPixels ?? DEFAULT_MAX_PIXELS, 1, Number.MAX_SAFE_INTEGER),
   };
 }

@@ -56,7 +56,11 @@ export function parsePng(buf: Uint8Array, name: string): PngParts {
     const length = view.getUint32(at);
     const type = String.fromCharCode(buf[at + 4], buf[at + 5], buf[at + 6], buf[at + 7]);
     const body = buf.subarray(at + 8, at + 8 + length);
-    if (type === 'IHDR') header = parseHeader(body, name);
+    if (type === 'IHDR') {
+      // The pixel limit was checked on the first IHDR; a second one could claim any size.
+      if (header) throw new DataFileError(name, 'corrupt PNG: more than one IHDR chunk');
+      header = parseHeader(body, name);
+    }
     else if (type === 'PLTE') palette = body;
     else if (type === 'tRNS') paletteAlpha = body;
     else if (type === 'IDAT') {

@@ -5,13 +5,20 @@ import { fitMask, fitPixels, type FitMode } from './fit.js';
 import type { DatasetItem, Sample } from './types.js';
 
 /** Decodes an item's image (and mask) and fits both to width×height by `fit`; errors name the offending file. */
-export async function loadSample(item: DatasetItem, width: number, height: number, pool: DecodePool, fit: FitMode = 'squash'): Promise<Sample> {
+export async function loadSample(
+  item: DatasetItem,
+  width: number,
+  height: number,
+  pool: DecodePool,
+  fit: FitMode = 'squash',
+  maxPixels?: number,
+): Promise<Sample> {
   const src = await readSource(item.path);
-  const decoded = await pool.decode(src.bytes, src.name);
+  const decoded = await pool.decode(src.bytes, src.name, maxPixels);
   const { image, content } = fitPixels(decoded, width, height, fit);
   if (!item.maskPath) return { item, image, content, mask: new Uint8Array(width * height) };
   const m = await readSource(item.maskPath);
-  const dm = await pool.decode(m.bytes, m.name);
+  const dm = await pool.decode(m.bytes, m.name, maxPixels);
   if (dm.width !== decoded.width || dm.height !== decoded.height) {
     throw new DataFileError(
       item.maskPath,

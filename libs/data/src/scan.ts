@@ -39,22 +39,34 @@ export function requireDir(dir: string, what: string): void {
   if (!stat.isDirectory()) throw new DataFileError(dir, `${what} is not a directory`);
 }
 
-/** Sub-directory names, sorted. */
-export function listSubdirs(dir: string): string[] {
+/** What a symbolic link leads to: 'directory', 'file', 'other', or 'broken' (it loops or leads nowhere). */
+function linkTarget(p: string): 'directory' | 'file' | 'other' | 'broken' {
   try {
-    return fs
-      .readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-      .map((e) => e.name)
-      .sort();
-  } catch (err) {
-    throw new DataFileError(dir, `cannot read directory: ${errnoProblem(err)}`, { cause: err });
+    const stat = fs.statSync(p);
+    return stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other';
+  } catch {
+    return 'broken';
   }
 }
 
+/** Sub-directory names (symbolic links to directories included), sorted. */
+export function listSubdirs(dir: string): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new DataFileError(dir, `cannot read directory: ${errnoProblem(err)}`, { cause: err });
+  }
+  return entries
+    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && linkTarget(path.join(dir, e.name)) === 'directory')))
+    .map((e) => e.name)
+    .sort();
+}
+
 /**
- * Image files of a directory (full paths, sorted by name). Hidden files are ignored; any other non-image file
- * is reported. An unreadable directory throws (the caller decides whether that is fatal).
+ * Image files of a directory (full paths, sorted by name). Hidden files and sub-directories are ignored; any other
+ * non-image file, FIFO, device or broken symbolic link is reported. An unreadable directory throws (the caller
+ * decides whether that is fatal).
  */
 export function listImages(dir: string, issues: IssueLog): string[] {
   let entries: fs.Dirent[];
@@ -67,7 +79,16 @@ export function listImages(dir: string, issues: IssueLog): string[] {
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.')) continue;
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) continue;
+    const kind = e.isSymbolicLink() ? linkTarget(p) : e.isDirectory() ? 'directory' : e.isFile() ? 'file' : 'other';
+    if (kind === 'directory') continue;
+    if (kind === 'broken') {
+      issues.report(new DataFileError(p, 'a symbolic link that loops or leads nowhere'));
+      continue;
+    }
+    if (kind === 'other') {
+      issues.report(new DataFileError(p, 'not a regular file (a FIFO, socket or device)'));
+      continue;
+    }
     if (!isImageFile(e.name)) {
       issues.report(new DataFileError(p, `not an image file (expected ${IMAGE_EXTENSIONS.join(', ')})`));
       continue;

@@ -67,6 +67,11 @@ export interface DatasetOptions {
   imageSize?: number | { width: number; height: number };
   /** 'squash' stretches every image to imageSize (default); 'pad' keeps its aspect ratio and mirrors into the rest. */
   fit?: FitMode;
+  /**
+   * Refuse images (and masks) with more pixels than this, from their header, before decoding (default
+   * DEFAULT_MAX_PIXELS, PIL's bomb limit). Memory per image in flight is about 24 bytes × pixels.
+   */
+  maxPixels?: number;
   /** Per-file errors become `warnings` instead of throwing (default false). */
   skipInvalid?: boolean;
   /** Fraction of normal training images held out as `validation`, in [0, 1) (default 0.1). */

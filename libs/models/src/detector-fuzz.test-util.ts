@@ -165,17 +165,20 @@ export interface FolderCase {
   swap: { file: keyof typeof DETECTOR_FILES; how: Swap } | null;
 }
 
+/** `arb`'s value in one case out of `n`, null in the others. */
+const oneIn = <T>(n: number, arb: fc.Arbitrary<T>) => fc.oneof({ weight: n - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
+
 export function folderCases(fx: DetectorFixture): fc.Arbitrary<FolderCase> {
   return fc.record({
-    manifest: fc.option(manifestEdits(fx.manifest), { freq: 3 }),
-    file: fc.option(fc.constantFrom('density' as const, 'patch' as const, 'manifest' as const), { freq: 3 }),
+    manifest: oneIn(2, manifestEdits(fx.manifest)),
+    file: oneIn(2, fc.constantFrom('density' as const, 'patch' as const, 'manifest' as const)),
     edits: mutations(3),
-    swap: fc.option(
+    swap: oneIn(
+      4,
       fc.record({
         file: fc.constantFrom(...(Object.keys(DETECTOR_FILES) as (keyof typeof DETECTOR_FILES)[])),
         how: fc.constantFrom<Swap>('link-outside', 'link-inside', 'link-loop', 'link-dev-zero', 'directory', 'fifo', 'missing'),
       }),
-      { freq: 4 },
     ),
   });
 }
