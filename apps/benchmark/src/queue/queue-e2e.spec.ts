@@ -1,5 +1,6 @@
-// End to end: the CLI's coordinator and two worker processes on the synthetic dataset, one worker SIGKILLed in the
-// middle of a job and Redis restarted (empty) mid-sweep; the table must equal the local sweep's with the same options.
+// End to end: the CLI's coordinator and two worker processes on the synthetic dataset. One worker is SIGKILLed in
+// the middle of a job together with the coordinator, a second coordinator re-attaches, Redis restarts (empty)
+// mid-sweep; the table must still equal the local sweep's with the same options.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,19 +40,27 @@ describeWithRedis()('sweep on two worker processes (real redis-server)', () => {
     return p;
   };
 
-  it('a worker killed mid-job and a Redis restart lose nothing: every (category, seed) with the local sweep’s numbers', async () => {
+  it('a worker and the coordinator killed mid-job and a Redis restart lose nothing: every (category, seed) with the local sweep’s numbers', async () => {
     const local = cli('local sweep', ...SWEEP, '--out', path.join(tmp, 'local', 'sweep'));
     expect(await local.exit(3 * MINUTE)).toBe(0);
 
     const queued = path.join(tmp, 'queued');
-    const coordinator = cli('coordinator', ...SWEEP, '--out', path.join(queued, 'sweep'), '--queue', redis.url, '--attempts', '2');
-    const worker = (name: string) => cli(name, 'worker', '--queue', redis.url, '--name', name, '--out', queued, '--lock-seconds', '10');
+    const submit = (name: string) => cli(name, ...SWEEP, '--out', path.join(queued, 'sweep'), '--queue', redis.url, '--attempts', '2');
+    const worker = (name: string) => cli(name, 'worker', '--queue', redis.url, '--name', name, '--out', queued, '--lock-seconds', '20');
+    const first = submit('coordinator');
     const w1 = worker('w1');
     await w1.waitFor(/^disc seed 0: \[train\]/, 2 * MINUTE);
+    await first.waitFor(/\[1\/4\] disc seed 0 running on w1 \(attempt 1\/2\)/, MINUTE);
+    // The worker dies in the middle of its job, and the coordinator with it.
     w1.kill('SIGKILL');
-    expect(await w1.exit(MINUTE)).toBe('SIGKILL');
+    first.kill('SIGKILL');
+    expect([await w1.exit(MINUTE), await first.exit(MINUTE)]).toEqual(['SIGKILL', 'SIGKILL']);
+    expect(first.text()).toMatch(/4 jobs \(4 new, 0 already queued or running, 0 failed before and retried, 0 finished before\)/);
 
     const w2 = worker('w2');
+    const coordinator = submit('coordinator again');
+    // Re-attached: nothing submitted twice.
+    await coordinator.waitFor(/4 jobs \(0 new, \d already queued or running, 0 failed before and retried, \d finished before\)/, 2 * MINUTE);
     // The killed worker's job, found by the stalled-job check once its lock expired.
     await coordinator.waitFor(/\[1\/4\] disc seed 0 running on w2/, 3 * MINUTE);
     await redis.restart();
@@ -60,12 +69,10 @@ describeWithRedis()('sweep on two worker processes (real redis-server)', () => {
     expect(await w2.exit(MINUTE)).toBe(143);
 
     const log = coordinator.text();
-    expect(log).toMatch(/4 jobs \(4 new, 0 already queued or running, 0 failed before and retried, 0 finished before\)/);
-    expect(log).toContain('[1/4] disc seed 0 running on w1 (attempt 1/2)');
     expect(log).toMatch(/no longer in the queue \(job [0-9a-f]{12}\/\w+\/seed-\d\): submitted again/);
     expect(log).toMatch(/results: .*results\.md \(\d\d:\d\d, 0 failed\)/);
     expect(w2.text()).toMatch(/job [0-9a-f]{12}\/disc\/seed-0 stalled/);
-    expect(w2.text()).toMatch(/worker stopped after \d+ jobs/);
+    expect(w2.text()).toMatch(/SIGTERM: stopping.*\n(.*\n)*worker stopped after \d+ jobs/);
 
     const md = (dir: string) => fs.readFileSync(path.join(dir, 'results.md'), 'utf8').replace(/ · started \S+/, '');
     expect(md(path.join(queued, 'sweep'))).toBe(md(path.join(tmp, 'local', 'sweep')));
