@@ -1,6 +1,8 @@
 // Detector.load's work. The manifest is checked first (detector-manifest.ts), then every state file is read from
 // inside the folder and checked against it (names, dtypes, shapes, finite values) while it is still plain typed
 // arrays; only then are tfjs tensors and the network allocated, so a hostile folder costs at most its files' size.
+// The checks take their files from a DetectorSource, so a scoring bundle held in memory (fetched by a browser,
+// say) is checked by the same code as a folder.
 import * as path from 'node:path';
 import { backboneSpecs, headSpecs } from './architecture.js';
 import { GaussianDensity } from './density.js';
@@ -10,7 +12,25 @@ import { checkImageScoreSpec, type ImageScoreSpec } from './image-score.js';
 import { Network, type ResolvedNetworkOptions } from './network.js';
 import { torchShape } from './params.js';
 import { PatchDensity, patchFeatureDim } from './patch/patch-density.js';
-import { arrayKind, type NamedTensor } from './safetensors.js';
+import { arrayKind, type NamedTensor, type SafetensorsFile } from './safetensors.js';
+
+/** Where a detector's files come from. */
+export interface DetectorSource {
+  /** detector.json's text. */
+  manifest(): string;
+  /** One state file (a DETECTOR_FILES name), parsed. */
+  state(name: string): SafetensorsFile;
+  /** How errors name that file. */
+  label(name: string): string;
+}
+
+export function folderSource(dir: string): DetectorSource {
+  return {
+    manifest: () => readManifestText(dir, DETECTOR_FILES.manifest),
+    state: (name) => readStateFile(dir, name),
+    label: (name) => path.join(dir, name),
+  };
+}
 
 export interface LoadedDetector {
   manifest: Manifest;
@@ -35,9 +55,9 @@ function tensorOf(tensors: Map<string, NamedTensor>, name: string, kinds: string
   return data;
 }
 
-function loadDensity(dir: string, m: Manifest): GaussianDensity {
-  const file = path.join(dir, DETECTOR_FILES.density);
-  const t = readStateFile(dir, DETECTOR_FILES.density).tensors;
+function loadDensity(src: DetectorSource, m: Manifest): GaussianDensity {
+  const file = src.label(DETECTOR_FILES.density);
+  const t = src.state(DETECTOR_FILES.density).tensors;
   const { dim } = m.density;
   const get = (name: string, shape: number[]) => tensorOf(t, name, ['Float64Array'], shape, file) as Float64Array;
   try {
@@ -49,17 +69,17 @@ function loadDensity(dir: string, m: Manifest): GaussianDensity {
 }
 
 /** The weights as the manifest's network needs them, checked before the network (and its memory) exists. */
-function readWeights(dir: string, options: ResolvedNetworkOptions): Map<string, NamedTensor> {
-  const file = path.join(dir, DETECTOR_FILES.weights);
-  const tensors = readStateFile(dir, DETECTOR_FILES.weights).tensors;
+function readWeights(src: DetectorSource, options: ResolvedNetworkOptions): Map<string, NamedTensor> {
+  const file = src.label(DETECTOR_FILES.weights);
+  const tensors = src.state(DETECTOR_FILES.weights).tensors;
   for (const spec of [...backboneSpecs(), ...headSpecs(options.headWidths, options.numClasses)])
     tensorOf(tensors, spec.name, ['Float32Array', 'Float64Array'], torchShape(spec), file);
   return tensors;
 }
 
-function readPatch(dir: string, p: NonNullable<Manifest['patch']>) {
-  const file = path.join(dir, DETECTOR_FILES.patch);
-  const t = readStateFile(dir, DETECTOR_FILES.patch).tensors;
+function readPatch(src: DetectorSource, p: NonNullable<Manifest['patch']>) {
+  const file = src.label(DETECTOR_FILES.patch);
+  const t = src.state(DETECTOR_FILES.patch).tensors;
   const bank = tensorOf(t, 'bank', ['Float32Array'], [p.rows, p.dim], file) as Float32Array;
   const featureDim = patchFeatureDim(p.config.stages);
   const projection = t.has('projection') ? (tensorOf(t, 'projection', ['Float32Array'], [featureDim, p.dim], file) as Float32Array) : undefined;
@@ -67,17 +87,21 @@ function readPatch(dir: string, p: NonNullable<Manifest['patch']>) {
 }
 
 export function loadDetectorParts(dir: string): LoadedDetector {
-  const manifestFile = path.join(dir, DETECTOR_FILES.manifest);
-  const m = parseManifest(readManifestText(dir, DETECTOR_FILES.manifest), manifestFile);
+  return detectorPartsFrom(folderSource(dir));
+}
+
+export function detectorPartsFrom(src: DetectorSource): LoadedDetector {
+  const manifestFile = src.label(DETECTOR_FILES.manifest);
+  const m = parseManifest(src.manifest(), manifestFile);
   let imageScore: ImageScoreSpec;
   try {
     imageScore = checkImageScoreSpec(m.imageScore ?? { kind: 'gaussian' }, m.patch !== undefined, 'imageScore');
   } catch (e) {
     throw new Error(`${manifestFile}: ${(e as Error).message}`);
   }
-  const density = loadDensity(dir, m);
-  const patchState = m.patch ? readPatch(dir, m.patch) : undefined;
-  const weights = readWeights(dir, m.network);
+  const density = loadDensity(src, m);
+  const patchState = m.patch ? readPatch(src, m.patch) : undefined;
+  const weights = readWeights(src, m.network);
   let patch: PatchDensity | undefined;
   try {
     patch = patchState && PatchDensity.fromState(patchState.state);
@@ -86,7 +110,7 @@ export function loadDetectorParts(dir: string): LoadedDetector {
   }
   const network = new Network(m.network);
   try {
-    network.loadWeights(weights, { origin: path.join(dir, DETECTOR_FILES.weights) });
+    network.loadWeights(weights, { origin: src.label(DETECTOR_FILES.weights) });
   } catch (e) {
     network.dispose();
     patch?.dispose();
