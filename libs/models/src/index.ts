@@ -80,3 +80,17 @@ export {
   type ImageScoreSpec,
   type ScoreNormalization,
 } from './image-score.js';
+export { normalizeScore } from './score-scale.js';
+export {
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  BUNDLE_MANIFEST,
+  BUNDLE_FILES,
+  BUNDLE_FITS,
+  parseBundleManifest,
+  type BundleFit,
+  type BundleManifest,
+  type BundleMaps,
+} from './bundle/bundle-manifest.js';
+export { ScoringBundle, type BundleScore, type BundleFiles } from './bundle/scoring-bundle.js';
+export { writeBundle, readBundle, type BundleScoring } from './bundle/bundle-files.js';
