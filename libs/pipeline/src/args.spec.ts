@@ -8,6 +8,8 @@ const specs: ArgSpec[] = [
   { name: 'seeds', type: 'intList', min: 0, help: 'seeds' },
   { name: 'categories', type: 'list', help: 'categories' },
   { name: 'resume', type: 'flag', help: 'resume' },
+  { name: 'out', type: 'string', default: './runs/<category>', help: 'output folder' },
+  { name: 'help', type: 'flag', help: 'help' },
 ];
 
 describe('parseArgs', () => {
@@ -25,6 +27,8 @@ describe('parseArgs', () => {
     [['--image-size', '64.5'], /expected an integer/],
     [['--preset', 'slow'], /--preset: expected one of paper, quick, got "slow"/],
     [['--seeds', '0,x'], /--seeds: expected an integer/],
+    [['--seeds', '0,,1'], /--seeds: expected a comma-separated list without empty items, got "0,,1"/],
+    [['--categories', 'a,'], /--categories: expected a comma-separated list without empty items/],
     [['--data'], /--data: missing value/],
     [['--data', '--resume'], /--data: missing value/],
     [['--resume=yes'], /--resume: is a flag/],
@@ -37,9 +41,17 @@ describe('parseArgs', () => {
     expect(parseArgs(['--image-size', '64', '--image-size=128'], specs).options['image-size']).toBe(128);
   });
 
-  it('lists every option in the help', () => {
+  it('takes -h for --help', () => {
+    expect(parseArgs(['-h'], specs).options.help).toBe(true);
+    expect(() => parseArgs(['-h'], specs.filter((s) => s.name !== 'help'))).toThrow(/unknown option "-h"/);
+  });
+
+  it('lists every option in the help with its default and range', () => {
     const help = formatHelp('usage: x', specs);
     for (const s of specs) expect(help).toContain(`--${s.name}`);
     expect(help).toContain('<paper|quick>');
+    expect(help).toMatch(/--image-size <int> +pixels \(range \[32, 1024\]\)/);
+    expect(help).toMatch(/--lr <number> +rate \(≥ 0\)/);
+    expect(help).toMatch(/--out <string> +output folder \(default \.\/runs\/<category>\)/);
   });
 });

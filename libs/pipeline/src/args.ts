@@ -11,6 +11,8 @@ export interface ArgSpec {
   choices?: readonly string[];
   min?: number;
   max?: number;
+  /** The value used when the option is not given, as shown by --help (e.g. "0", "./predictions", "from --preset"). */
+  default?: string;
 }
 
 export type ParsedValue = string | number | boolean | string[] | number[];
@@ -43,8 +45,9 @@ function convert(spec: ArgSpec, raw: string): ParsedValue {
       return parseNumber(spec, raw, false);
     case 'list':
     case 'intList': {
-      const parts = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-      if (parts.length === 0) throw new UsageError(`--${spec.name}: expected a comma-separated list, got "${raw}"`);
+      const parts = raw.split(',').map((s) => s.trim());
+      // "0,,1" or "0,1," is a typo, not a shorter list.
+      if (parts.some((p) => p.length === 0)) throw new UsageError(`--${spec.name}: expected a comma-separated list without empty items, got "${raw}"`);
       if (spec.type === 'list') {
         if (spec.choices) for (const p of parts) checkChoice(spec, p);
         return parts;
@@ -64,7 +67,8 @@ function checkChoice(spec: ArgSpec, value: string): void {
 }
 
 /**
- * Parses argv (without node and script). `--` ends options; everything else not starting with `--` is positional.
+ * Parses argv (without node and script). `--` ends options; everything else not starting with `--` is positional,
+ * except `-h`, which means `--help` wherever the table has a help flag.
  * A repeated option takes its last value, so a target's built-in defaults (e.g. the demo's --image-size) can be
  * overridden by arguments appended after them.
  */
@@ -77,6 +81,10 @@ export function parseArgs(argv: readonly string[], specs: readonly ArgSpec[]): P
     if (arg === '--') {
       positionals.push(...argv.slice(i + 1));
       break;
+    }
+    if (arg === '-h' && byName.get('help')?.type === 'flag') {
+      options.help = true;
+      continue;
     }
     if (!arg.startsWith('--') || arg === '-') {
       if (arg.startsWith('-') && arg !== '-' && !/^-\d/.test(arg))
@@ -111,11 +119,20 @@ export function parseArgs(argv: readonly string[], specs: readonly ArgSpec[]): P
   return { options, positionals };
 }
 
-/** The option table as help text, one option per line. */
+/** The allowed range of a numeric option, e.g. "[32, 1024]" or "≥ 0". */
+function range(s: ArgSpec): string {
+  if (s.type !== 'int' && s.type !== 'number' && s.type !== 'intList') return '';
+  if (s.min !== undefined && s.max !== undefined) return `range [${s.min}, ${s.max}]`;
+  if (s.min !== undefined) return `≥ ${s.min}`;
+  return s.max !== undefined ? `≤ ${s.max}` : '';
+}
+
+/** The option table as help text, one option per line, each with its default and allowed range. */
 export function formatHelp(usage: string, specs: readonly ArgSpec[]): string {
   const rows = specs.map((s) => {
     const value = s.type === 'flag' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ` <${s.type}>`;
-    return [`  --${s.name}${value}`, s.help];
+    const extra = [s.default === undefined ? '' : `default ${s.default}`, range(s)].filter(Boolean).join('; ');
+    return [`  --${s.name}${value}`, extra ? `${s.help} (${extra})` : s.help];
   });
   const width = Math.max(...rows.map((r) => r[0].length)) + 2;
   return `${usage}\n\nOptions:\n${rows.map(([a, b]) => a.padEnd(width) + b).join('\n')}\n`;

@@ -26,8 +26,8 @@ export interface FigureInput {
   testScores: Float64Array;
   threshold: number;
   imageAuroc: number;
-  /** Each localisation method's test maps, the range they are normalised with and their AU-PRO; headline first. */
-  localizations: { method: Localization; maps: Float32Array[]; range: MapRange; aupro: number }[];
+  /** Each localisation method's test maps, the range they are normalised with and their AU-PRO (none without masks); headline first. */
+  localizations: { method: Localization; maps: Float32Array[]; range: MapRange; aupro?: number }[];
   embeddings: { train: EmbeddingSet; test: EmbeddingSet; network: Network; embedding: EmbeddingName };
   onEvent?: OnEvent;
 }
@@ -62,6 +62,7 @@ export async function renderFigures(runDir: string, f: FigureInput): Promise<Rep
 
   const masks = contentMasks(f.data.test, o.imageSize);
   for (const l of f.localizations) {
+    if (l.aupro === undefined) continue;
     const pro = proCurve(contentMaps(l.maps, f.data.test, o.imageSize), masks);
     const name = METHOD_NAMES[l.method];
     await save(`pro_${l.method}.png`, `Per-region overlap (${name} maps)`, renderPro({ fpr: pro.fpr, pro: pro.pro, aupro: l.aupro, label: name }, { title: `${o.category}: PRO curve, ${name}` }));

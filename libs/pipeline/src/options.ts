@@ -82,10 +82,24 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Preset>>> = {
   },
 };
 
+/** Own data as plain folders (the trainer's --train / --test-good / --test-defect / --masks). */
+export interface FolderData {
+  /** Good images to train on (a share is held out for validation). */
+  train: string;
+  /** Good test images; without them a seeded 20% of `train` is tested instead. */
+  testGood?: string;
+  /** Defective test images, one folder per defect type (named after the folder). */
+  testDefect: string[];
+  /** Ground-truth masks, one folder per `testDefect` folder (`<stem>.png` or `<stem>_mask.png`); none: image metrics only. */
+  masks?: string[];
+}
+
 export interface ExperimentOptions extends Preset {
   preset: PresetName;
-  /** MVTec-layout root; undefined means the synthetic dataset. */
+  /** MVTec-layout root; undefined (and no `folders`) means the synthetic dataset. */
   dataRoot?: string;
+  /** Plain folders instead of an MVTec-layout root. */
+  folders?: FolderData;
   category: string;
   seed: number;
   /** safetensors file with torchvision names, loaded non-strictly (e.g. ImageNet weights up to layer3). */
@@ -113,6 +127,23 @@ export interface ExperimentOptions extends Preset {
 }
 
 export type ExperimentOverrides = Partial<ExperimentOptions> & { category: string; outDir: string };
+
+/** The defaults of the options no preset sets. */
+export const DEFAULTS = {
+  embedding: 'pooled',
+  camStage: 'layer3',
+  frozenBatchNorm: 'pretrained',
+  validationFraction: 0.1,
+  thresholdQuantile: 0.99,
+  localization: 'patch',
+  imageScore: 'fused',
+  patchSampling: 'coreset',
+  patchFraction: 0.01,
+  fit: 'squash',
+  seed: 0,
+} as const satisfies Partial<ExperimentOptions>;
+
+export const DEFAULT_PRESET: PresetName = 'paper';
 
 const RANGES: Record<string, [number, number, boolean]> = {
   imageSize: [32, 1024, true],
@@ -146,22 +177,12 @@ export function isPresetName(v: unknown): v is PresetName {
 
 /** Preset defaults, then the overrides; throws on the first invalid value. */
 export function resolveOptions(overrides: ExperimentOverrides): ExperimentOptions {
-  const presetName = overrides.preset ?? 'paper';
+  const presetName = overrides.preset ?? DEFAULT_PRESET;
   if (!isPresetName(presetName)) throw new Error(`preset must be one of ${PRESET_NAMES.join(', ')}, got ${String(presetName)}`);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const o: ExperimentOptions = {
     ...PRESETS[presetName],
-    embedding: 'pooled',
-    camStage: 'layer3',
-    frozenBatchNorm: 'pretrained',
-    validationFraction: 0.1,
-    thresholdQuantile: 0.99,
-    localization: 'patch',
-    imageScore: 'fused',
-    patchSampling: 'coreset',
-    patchFraction: 0.01,
-    fit: 'squash',
-    seed: 0,
+    ...DEFAULTS,
     ...defined,
     preset: presetName,
     category: overrides.category,
@@ -181,5 +202,17 @@ export function resolveOptions(overrides: ExperimentOverrides): ExperimentOption
   if (!PATCH_SAMPLINGS.includes(o.patchSampling)) throw new Error(`patchSampling must be one of ${PATCH_SAMPLINGS.join(', ')}, got ${String(o.patchSampling)}`);
   if (!FITS.includes(o.fit)) throw new Error(`fit must be one of ${FITS.join(', ')}, got ${String(o.fit)}`);
   if (!o.outDir) throw new Error('outDir must be a non-empty path');
+  if (o.folders) checkFolders(o.folders, o.dataRoot);
   return o;
+}
+
+function checkFolders(f: FolderData, dataRoot: string | undefined): void {
+  if (dataRoot !== undefined) throw new Error('folders and dataRoot exclude each other (--train … or --data, not both)');
+  const path = (v: unknown) => typeof v === 'string' && v.length > 0;
+  if (!path(f.train)) throw new Error('folders.train (--train) must be a folder of good images');
+  if (f.testGood !== undefined && !path(f.testGood)) throw new Error('folders.testGood (--test-good) must be a folder path');
+  if (!Array.isArray(f.testDefect) || f.testDefect.length === 0 || !f.testDefect.every(path))
+    throw new Error('folders.testDefect (--test-defect) must list at least one folder of defective test images');
+  if (f.masks !== undefined && (!Array.isArray(f.masks) || f.masks.length !== f.testDefect.length || !f.masks.every(path)))
+    throw new Error(`folders.masks (--masks) must list one mask folder per --test-defect folder (${f.testDefect.length})`);
 }

@@ -21,6 +21,13 @@ export interface RunDetectorMetadata {
   category: string;
   seed: number;
   createdAt: string;
+  /**
+   * Standard deviation of the validation normal images' chosen image score: the scale of the 0–1 normalised score
+   * (see normalized-score.ts). Absent in detectors written before it.
+   */
+  scoreStd?: number;
+  /** Map value from which a pixel counts as anomalous, per localisation (absent in older detectors). */
+  pixelThreshold?: { patch: number; gradcam: number };
 }
 
 export interface RunDetector {
@@ -44,6 +51,11 @@ export function loadRunDetector(dir: string): RunDetector {
     if (!FITS.includes(fit)) throw new Error(`${file}: metadata.fit must be one of ${FITS.join(', ')} (got ${String(m.fit)})`);
     if (localization === 'patch' && (!detector.patch || !patchMapRange))
       throw new Error(`${file}: metadata.localization is patch but the detector has no patch density or patchMapRange`);
+    if (m.scoreStd !== undefined && !(typeof m.scoreStd === 'number' && m.scoreStd > 0 && Number.isFinite(m.scoreStd)))
+      throw new Error(`${file}: metadata.scoreStd must be a positive number (got ${JSON.stringify(m.scoreStd)})`);
+    const pt = m.pixelThreshold as { patch?: unknown; gradcam?: unknown } | undefined;
+    if (pt !== undefined && !(typeof pt === 'object' && pt !== null && Number.isFinite(pt.patch) && Number.isFinite(pt.gradcam)))
+      throw new Error(`${file}: metadata.pixelThreshold must be { patch, gradcam } numbers (got ${JSON.stringify(pt)})`);
     const embedding = EMBEDDINGS.find((e) => MODEL_EMBEDDING[e] === detector.embedding)!;
     const meta: RunDetectorMetadata = {
       camStage: m.camStage as CamStage,
@@ -54,6 +66,8 @@ export function loadRunDetector(dir: string): RunDetector {
       category: String(m.category),
       seed: Number(m.seed),
       createdAt: String(m.createdAt),
+      scoreStd: m.scoreStd as number | undefined,
+      pixelThreshold: pt as RunDetectorMetadata['pixelThreshold'],
     };
     return { detector, embedding, meta };
   } catch (err) {

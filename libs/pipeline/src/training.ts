@@ -41,9 +41,9 @@ export async function trainTwoStages(
   network: Network,
   images: readonly PixelImage[],
   o: ExperimentOptions,
-  hooks: { checkpointDir: string; resume: boolean; onEvent?: OnEvent; signal?: AbortSignal },
+  hooks: { checkpointDir: string; onEvent?: OnEvent; signal?: AbortSignal },
 ): Promise<EpochRecord[]> {
-  if (!hooks.resume) fs.rmSync(hooks.checkpointDir, { recursive: true, force: true });
+  // The caller empties the folder for a fresh run (it records the run's settings there first).
   fs.mkdirSync(hooks.checkpointDir, { recursive: true });
   let history = readHistory(hooks.checkpointDir);
   const sums = { loss: 0, correct: 0, seen: 0, t0: Date.now() };

@@ -28,4 +28,5 @@ export {
   type HeatmapRow,
   type HeatmapRowsOptions,
 } from './figures/heatmap-rows.js';
+export { renderPrediction, type PredictionFigure } from './figures/prediction.js';
 export { renderPretextGrid, OUTLINE_COLOR, type PretextGridSample, type PretextGridOptions } from './figures/pretext-grid.js';
