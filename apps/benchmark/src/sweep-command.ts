@@ -3,7 +3,7 @@
 // the same resolved options per (category, seed).
 import path from 'node:path';
 import {
-  EXPERIMENT_ARGS, ProgressRenderer, UsageError, benchmarkHeader, experimentOverrides, formatDuration, formatHelp, listCategories,
+  EXPERIMENT_ARGS, ProgressRenderer, UsageError, benchmarkHeader, experimentOverrides, formatDuration, formatHelp, selectCategories,
   parseArgs, prepareDataset, PRESETS, resolveOptions, runDirFor, runExperiment, runSweep, syntheticCacheDir, type ArgSpec,
 } from '@ssad/pipeline';
 import { checkReachable } from './queue/connection.js';
@@ -48,8 +48,7 @@ export async function sweepCommand(argv: readonly string[], io: Io, r: ProgressR
   // An unreachable queue fails before the dataset is prepared.
   if (target) r.line(`queue at ${target.display}: Redis ${await checkReachable(target)}`);
   const dataset = await prepareDataset(overrides, { onEvent: (e) => r.handle(e) });
-  const found = listCategories(dataset.root);
-  const categories = (options.categories as string[] | undefined) ?? found;
+  const categories = selectCategories(dataset.root, options.categories as string[] | undefined);
   if (categories.length === 0) throw new UsageError(`no category folders under ${dataset.root}`);
   const seeds = (options.seeds as number[] | undefined) ?? [0, 1, 2];
   const header = await benchmarkHeader(dataset, preset, overrides);
