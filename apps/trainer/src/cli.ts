@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 2;
     }
     if (err instanceof InterruptedError) {
-      r.line(`${err.message}; continue with --resume`);
+      r.line(err.resumable ? `${err.message}; continue with --resume` : err.message);
       return 130;
     }
     r.line(`error: ${err instanceof Error ? err.message : String(err)}`);

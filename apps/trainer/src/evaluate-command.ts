@@ -33,7 +33,7 @@ export async function evaluateCommand(argv: readonly string[], io: Io, r: Progre
   if (!run) throw new UsageError('--run <train output folder> is required');
   const { metrics, outDir } = await evaluateRun(
     path.resolve(run),
-    { onEvent: (e) => r.handle(e) },
+    { onEvent: (e) => r.handle(e), signal: io.signal },
     {
       embedding: options.embedding as EmbeddingName | undefined,
       camStage: options['cam-stage'] as CamStage | undefined,

@@ -15,12 +15,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => {
     if (controller.signal.aborted) process.exit(EXIT_CODES[signal]);
     stoppedBy = signal;
-    process.stderr.write(`\n${signal}: stopping after the current step (a checkpoint is kept; rerun with --resume); send it again to quit now\n`);
+    process.stderr.write(`\n${signal}: stopping after the current step (a training checkpoint is kept for --resume); send it again to quit now\n`);
     controller.abort();
   });
 
 main(process.argv.slice(2), { write: (s) => process.stdout.write(s), tty: process.stdout.isTTY === true, signal: controller.signal }).then(
-  (code) => process.exit(stoppedBy ? EXIT_CODES[stoppedBy] : code),
+  // A run that still finished after the signal (it came during the last writes) reports success.
+  (code) => process.exit(stoppedBy && code !== 0 ? EXIT_CODES[stoppedBy] : code),
   (err) => {
     process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);

@@ -16,7 +16,7 @@ import { writeReport } from './report.js';
 import { METRICS_VERSION, writeJsonAtomic, type EmbeddingScores, type RunMetrics, type RunVersions } from './run-metrics.js';
 import { perDefectScores, testImageRecords } from './test-records.js';
 import { evaluateImageScores, quantile, type ImageEvaluation } from './threshold.js';
-import type { EpochRecord } from './training.js';
+import { InterruptedError, type EpochRecord } from './training.js';
 import { MODEL_EMBEDDING, type RunDetectorMetadata } from './saved-detector.js';
 import type { Timer } from './timer.js';
 
@@ -27,6 +27,8 @@ export interface EvaluationContext {
   versions: RunVersions;
   timer: Timer;
   onEvent?: OnEvent;
+  /** Aborting stops the evaluation at the next phase (InterruptedError); nothing is published. */
+  signal?: AbortSignal;
   /** For a re-evaluation: the run folder whose network this is (recorded in metrics.json). */
   evaluatedFrom?: string;
 }
@@ -41,7 +43,11 @@ const stdOf = (scores: Float64Array) => normalizationOf(scores).std;
 const maxima = (maps: readonly Float32Array[]) => Float64Array.from(maps, (m) => m.reduce((a, b) => (b > a ? b : a), -Infinity));
 
 export async function evaluateTrained(network: Network, data: LoadedCategory, o: ExperimentOptions, history: EpochRecord[], ctx: EvaluationContext): Promise<RunMetrics> {
-  const { timer } = ctx;
+  // Each phase ends with its timing and a look at the stop signal.
+  const lap = (phase: string) => {
+    ctx.timer.lap(phase);
+    if (ctx.signal?.aborted) throw new InterruptedError(`interrupted while evaluating (after ${phase})`);
+  };
   const count = (phase: string) => (done: number, total: number) => ctx.onEvent?.({ kind: 'count', phase, done, total });
   const batch = Math.min(o.batchSize, 32);
   const testImages = data.test.map((s) => s.image);
@@ -59,15 +65,15 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
     const testScores = gaussians[e].score(testEmb.values[e]);
     perEmbedding[e] = { ...evaluateImageScores(testScores, labels, valScores, o.thresholdQuantile), testScores, valScores };
   }
-  timer.lap('density');
+  lap('density');
 
   // Patch density: the bank from the training images, maps of validation (normalisation, map range) and test images.
   const patch = PatchDensity.fit(network, data.train, { sampling: o.patchSampling, fraction: o.patchFraction, seed: o.seed });
-  timer.lap('patchBank');
+  lap('patchBank');
   try {
     const valPatch = patch.maps(network, data.validation);
     const testPatch = patch.maps(network, testImages);
-    timer.lap('patchMaps');
+    lap('patchMaps');
 
     const gaussian = perEmbedding[o.embedding]!;
     const normalization = { gaussian: normalizationOf(gaussian.valScores), patch: normalizationOf(valPatch.scores) };
@@ -83,8 +89,14 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
 
     const camMaps = (images: readonly PixelImage[], onBatch?: (done: number, total: number) => void) =>
       localisationMaps(network, o.embedding, gaussians[o.embedding], o.camStage, images, batch, onBatch);
-    // Per-dataset heatmap normalisation: the high quantile of normal images' map values maps to 1.
-    const rangeOf = (maps: readonly Float32Array[]) => ({ min: 0, max: Math.max(1e-12, quantile(concatMaps(maps), 0.999)) });
+    // Per-dataset heatmap normalisation from the normal validation images' map values: their median maps to 0 (what
+    // a normal image typically looks like stays uncoloured: patch distances are never near 0) and their 0.999
+    // quantile to 1.
+    const rangeOf = (maps: readonly Float32Array[]) => {
+      const values = concatMaps(maps);
+      const min = quantile(values, 0.5);
+      return { min, max: Math.max(min + 1e-12, quantile(values, 0.999)) };
+    };
     const camVal = await camMaps(data.validation);
     const camRange = rangeOf(camVal);
     const camTest = await camMaps(testImages, count('gradcam'));
@@ -110,7 +122,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
       threshold: chosen.threshold, thresholdQuantile: o.thresholdQuantile, metadata: { ...metadata },
       patch, imageScore: { kind: o.imageScore, normalization },
     }).save(path.join(ctx.dir, 'detector'));
-    timer.lap('evaluate');
+    lap('evaluate');
 
     const localised = { patch: { maps: testPatch.maps, range: patchRange }, gradcam: { maps: camTest, range: camRange } };
     const figures = await renderFigures(ctx.dir, {
@@ -119,7 +131,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
       embeddings: { train: trainEmb, test: testEmb, network, embedding: o.embedding },
       onEvent: ctx.onEvent,
     });
-    timer.lap('figures');
+    ctx.timer.lap('figures');
 
     const last = (stage: 'frozen' | 'full') => {
       const r = history.filter((h) => h.stage === stage).at(-1);
@@ -127,7 +139,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
     };
     const scoresOf = (e: ImageEvaluation) => ({ imageAuroc: e.imageAuroc, f1Max: e.f1Max, f1AtThreshold: e.f1AtThreshold, threshold: e.threshold });
     const testRecords = testImageRecords(data.test, chosenTestScores, Object.fromEntries(IMAGE_SCORES.map((k) => [k, candidates[k].test])), chosen.threshold);
-    timer.total();
+    ctx.timer.total();
     const metrics: RunMetrics = {
       version: METRICS_VERSION,
       category: o.category,
@@ -152,7 +164,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
       embeddings: Object.fromEntries(EMBEDDINGS.map((e) => [e, scoresOf(perEmbedding[e]!)])),
       counts: { train: data.train.length, validation: data.validation.length, test: data.test.length, testAnomalous: labels.reduce((a, b) => a + b, 0) },
       training: { frozen: last('frozen'), full: last('full') },
-      timings: timer.timings,
+      timings: ctx.timer.timings,
       finishedAt: new Date().toISOString(),
       masks: data.hasMasks,
       perDefect: perDefectScores(testRecords),

@@ -71,13 +71,17 @@ export async function runExperiment(options: ExperimentOptions, hooks: RunHooks 
     const history = await trainTwoStages(network, data.train, o, { checkpointDir, onEvent: hooks.onEvent, signal: hooks.signal });
     timer.lap('train');
     const staging = openStaging(o.outDir);
-    const metrics = await evaluateTrained(network, data, o, history, { dir: staging, backend: backend.backend, versions: versions(backend), timer, onEvent: hooks.onEvent });
+    const metrics = await evaluateTrained(network, data, o, history, {
+      dir: staging, backend: backend.backend, versions: versions(backend), timer, onEvent: hooks.onEvent, signal: hooks.signal,
+    });
     publish(staging, o, history);
     if (!hooks.keepCheckpoint) fs.rmSync(checkpointDir, { recursive: true, force: true });
     return metrics;
   } catch (err) {
-    // An interrupted run keeps its checkpoint for --resume; anything else leaves no half-written run behind.
-    if (!(err instanceof InterruptedError)) cleanUpFailedRun(o.outDir, createdOutDir);
+    // Nothing half-written stays; a checkpoint of finished epochs does (--resume continues, or re-evaluates).
+    cleanUpFailedRun(o.outDir, createdOutDir);
+    if (err instanceof InterruptedError && !hasCheckpoint(o.outDir))
+      throw new InterruptedError('interrupted before the first epoch finished; nothing was kept', { resumable: false });
     throw err;
   } finally {
     network.dispose();
@@ -129,13 +133,19 @@ export async function evaluateRun(
     timer.lap('load');
     const historyFile = path.join(runDir, RUN_FILES.history);
     const history = fs.existsSync(historyFile) ? (JSON.parse(fs.readFileSync(historyFile, 'utf8')) as EpochRecord[]) : readHistory(path.join(runDir, RUN_FILES.checkpoint));
+    const createdOutDir = !fs.existsSync(outDir);
     fs.mkdirSync(outDir, { recursive: true });
     const staging = openStaging(outDir);
-    const metrics = await evaluateTrained(detector.network, data, o, history, {
-      dir: staging, backend: backend.backend, versions: versions(backend), timer, onEvent: hooks.onEvent, evaluatedFrom: runDir,
-    });
-    publish(staging, o, history);
-    return { metrics, outDir };
+    try {
+      const metrics = await evaluateTrained(detector.network, data, o, history, {
+        dir: staging, backend: backend.backend, versions: versions(backend), timer, onEvent: hooks.onEvent, signal: hooks.signal, evaluatedFrom: runDir,
+      });
+      publish(staging, o, history);
+      return { metrics, outDir };
+    } catch (err) {
+      cleanUpFailedRun(outDir, createdOutDir);
+      throw err instanceof InterruptedError ? new InterruptedError(`${err.message}; ${outDir} is unchanged`, { resumable: false }) : err;
+    }
   } finally {
     detector.dispose();
   }

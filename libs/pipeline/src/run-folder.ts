@@ -99,8 +99,8 @@ export function publishStaging(staging: string, outDir: string): void {
 }
 
 /**
- * After a failure: the staging folder goes, a checkpoint directory without a finished epoch goes, and so does
- * `outDir` itself when this run created it and nothing is left in it.
+ * After a failure or an interrupt: the staging folder goes, a checkpoint directory without a finished epoch goes,
+ * and so does `outDir` itself when this run created it and nothing is left in it.
  */
 export function cleanUpFailedRun(outDir: string, createdOutDir: boolean): void {
   fs.rmSync(path.join(outDir, STAGING), { recursive: true, force: true });

@@ -10,7 +10,7 @@ export const MODEL_EMBEDDING: Readonly<Record<EmbeddingName, EmbeddingKind>> = {
 
 export interface RunDetectorMetadata {
   camStage: CamStage;
-  /** Normalisation of raw GradCAM maps: min 0, max a high quantile of the validation images' map values. */
+  /** Normalisation of raw GradCAM maps: min the median, max the 0.999 quantile of the validation images' map values (min 0 in older detectors). */
   mapRange: { min: number; max: number };
   /** The same for patch maps (absent in detectors written before patch densities). */
   patchMapRange?: { min: number; max: number };

@@ -20,6 +20,12 @@ export interface EpochRecord {
 
 export class InterruptedError extends Error {
   override name = 'InterruptedError';
+  /** Whether a checkpoint was kept for --resume (not when no epoch had finished). */
+  readonly resumable: boolean;
+  constructor(message: string, options: { resumable?: boolean } = {}) {
+    super(message);
+    this.resumable = options.resumable ?? true;
+  }
 }
 
 const STAGE_NAMES = ['frozen', 'full'] as const;
