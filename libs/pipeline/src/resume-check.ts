@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { flagOf } from './cli-options.js';
-import type { ExperimentOptions } from './options.js';
+import { DEFAULTS, type ExperimentOptions } from './options.js';
 
 export const TRAINING_KEYS = [
   'dataRoot', 'folders', 'category', 'imageSize', 'fit', 'weights', 'seed', 'batchSize', 'frozenEpochs', 'fullEpochs', 'lrFrozen', 'lrFull',
@@ -28,8 +28,11 @@ export function writeTrainingSettings(checkpointDir: string, o: ExperimentOption
  * options.json, which was then written when training started. Undefined when neither exists.
  */
 export function readTrainingSettings(checkpointDir: string): Record<string, unknown> | undefined {
-  for (const file of [path.join(checkpointDir, TRAINING_SETTINGS_FILE), path.join(path.dirname(checkpointDir), 'options.json')])
-    if (fs.existsSync(file)) return trainingSettings(JSON.parse(fs.readFileSync(file, 'utf8')) as ExperimentOptions);
+  const own = path.join(checkpointDir, TRAINING_SETTINGS_FILE);
+  if (fs.existsSync(own)) return JSON.parse(fs.readFileSync(own, 'utf8')) as Record<string, unknown>;
+  const legacy = path.join(path.dirname(checkpointDir), 'options.json');
+  // Options added since (e.g. fit) had their defaults in those runs.
+  if (fs.existsSync(legacy)) return trainingSettings({ ...DEFAULTS, ...(JSON.parse(fs.readFileSync(legacy, 'utf8')) as ExperimentOptions) });
   return undefined;
 }
 
