@@ -1,5 +1,5 @@
 // `ssad-benchmark worker --queue redis://…`: takes sweep jobs from the queue until stopped (Ctrl-C / SIGTERM give
-// the running job back) or, with --idle-exit, until no job came for that long.
+// the running job back) or, with --idle-exit, until the queue has drained.
 import os from 'node:os';
 import { ProgressRenderer, UsageError, formatHelp, parseArgs, type ArgSpec } from '@ssad/pipeline';
 import { runWorker } from './queue/worker.js';
@@ -12,7 +12,7 @@ export const WORKER_ARGS: ArgSpec[] = [
   { name: 'name', type: 'string', help: "this worker's name in the coordinator's progress (default <hostname>:<pid>)" },
   { name: 'out', type: 'string', help: 'run folders go to <out>/<sweep folder name>/<category>/seed-<n> (default runs)' },
   { name: 'lock-seconds', type: 'int', min: 5, max: 86400, help: 'a job not heard of for this long is given to another worker (default 300)' },
-  { name: 'idle-exit', type: 'int', min: 1, max: 1e7, help: 'stop once the queue has had no job (waiting, retrying or running) for this many seconds (default: never)' },
+  { name: 'idle-exit', type: 'int', min: 1, max: 1e7, help: 'stop once the queue, after having had jobs, has had none waiting, retrying or running for this many seconds (default: never)' },
   { name: 'help', type: 'flag', help: 'show this help' },
 ];
 

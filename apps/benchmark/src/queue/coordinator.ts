@@ -23,8 +23,12 @@ export interface QueuedSweepOptions {
   /** Stops following (the jobs go on); the tables are written as unfinished. */
   signal?: AbortSignal;
   say: (line: string) => void;
-  onRun?: (record: RunRecord & { worker?: string }, index: number, total: number) => void;
+  onRun?: (record: QueuedRunRecord, index: number, total: number) => void;
 }
+
+/** A table record plus where the run happened; results.json keeps these fields (its runDir is made relative to
+ * the coordinator's --out, which names the right folder only on one machine or a shared --out). */
+export type QueuedRunRecord = RunRecord & { worker?: string; workerRunDir?: string };
 
 export interface QueuedSweepResult extends SweepResult {
   /** False when stopped before every job had ended. */
@@ -109,14 +113,16 @@ export async function runQueuedSweep(o: QueuedSweepOptions): Promise<QueuedSweep
 }
 
 /** The table's record of a job that has ended, or undefined while it has not. */
-function finished(s: JobSnapshot, data: SweepJobData, failedRunDir: string): (RunRecord & { worker?: string }) | undefined {
+function finished(s: JobSnapshot, data: SweepJobData, failedRunDir: string): QueuedRunRecord | undefined {
   const { category, seed } = data.options;
-  if (s.state === 'completed' && s.result) {
-    const r = s.result;
-    return { category, seed, status: r.status, runDir: r.runDir, seconds: r.seconds, metrics: r.metrics, worker: r.worker };
+  const r = s.result;
+  if (s.state === 'completed' && r?.metrics)
+    return { category, seed, status: r.status, runDir: r.runDir, seconds: r.seconds, metrics: r.metrics, worker: r.worker, workerRunDir: r.runDir };
+  // A completed job without metrics was not completed by this worker code; it ends here rather than being waited on.
+  if (s.state === 'failed' || s.state === 'completed') {
+    const error = s.state === 'failed' ? (s.failedReason ?? 'unknown error') : 'the job completed without run metrics';
+    return { category, seed, status: 'failed', runDir: failedRunDir, seconds: s.seconds, error, worker: s.worker };
   }
-  if (s.state === 'failed')
-    return { category, seed, status: 'failed', runDir: failedRunDir, seconds: s.seconds, error: s.failedReason ?? 'unknown error', worker: s.worker };
   return undefined;
 }
 

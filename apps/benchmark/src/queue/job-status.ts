@@ -19,11 +19,13 @@ export interface JobSnapshot {
 }
 
 export async function readJob(queue: SweepQueue, id: string): Promise<JobSnapshot> {
+  // State first, then the data: a job seen completed then has its result in the data read after.
+  const state = await queue.getJobState(id);
   const job = await queue.getJob(id);
   if (!job) return { state: 'missing', attemptsMade: 0, attempts: 0, seconds: 0 };
   const progress = job.progress;
   return {
-    state: await job.getState(),
+    state,
     worker: job.processedBy,
     progress: typeof progress === 'object' && progress !== null && 'text' in progress ? (progress as SweepJobProgress) : undefined,
     attemptsMade: job.attemptsMade,

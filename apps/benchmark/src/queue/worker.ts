@@ -88,7 +88,7 @@ export async function runWorker(o: WorkerSettings): Promise<WorkerSummary> {
         });
   if (!stop.signal.aborted) await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
   await idle?.close();
-  o.say(stoppedBy === 'idle' ? `the queue has been empty for ${o.idleExitSeconds} s: stopping` : active ? 'stopping: giving the running job back to the queue' : 'stopping');
+  o.say(stoppedBy === 'idle' ? `the queue has been empty for ${o.idleExitSeconds} s after its jobs: stopping` : active ? 'stopping: giving the running job back to the queue' : 'stopping');
   // Waits for running jobs, which see `stop` and give their job back.
   await worker.close();
   await running;
