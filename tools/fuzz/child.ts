@@ -1,5 +1,5 @@
-// For specs: runs a lib's fuzz script in a child process (jest's own heap and workers would blur the memory
-// peaks) and returns its reports.
+// For specs: runs a lib's fuzz script in one child process (jest's own heap and workers would blur the memory
+// peaks), its targets one after the other, and returns their reports.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,7 +13,7 @@ export function fuzzInChild(entry: string, targets: string[], runs: number, seed
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssad-fuzz-child-'));
   try {
     const json = path.join(dir, 'reports.json');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', entry, '--target', targets.join(','), '--runs', String(runs), '--seed', String(seed), '--json', json], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', entry, '--same-process', '--target', targets.join(','), '--runs', String(runs), '--seed', String(seed), '--json', json], {
       cwd: root,
       env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json') },
       encoding: 'utf8',

@@ -12,6 +12,8 @@ export interface DatasetParts {
   name: string;
   /** Normal training images before the validation split. */
   train: DatasetItem[];
+  /** The folder they come from, named when none of them is usable. */
+  trainDir: string;
   test: DatasetItem[];
   hasMasks: boolean;
 }
@@ -28,7 +30,7 @@ export async function buildDataset(parts: DatasetParts, opts: ResolvedOptions, i
     train = await verifyItems(train, issues, opts.maxPixels);
     test = await verifyItems(test, issues, opts.maxPixels);
   }
-  if (train.length === 0) throw new DataFileError(parts.name, 'no valid normal training images left');
+  if (train.length === 0) throw new DataFileError(parts.trainDir, `no valid normal training images left (${issues.warnings.length} files skipped, see the warnings)`);
   const split = splitValidation(train, opts.validationFraction, opts.seed);
   const { width, height } = opts;
   const pool = new DecodePool(opts.decodeThreads);

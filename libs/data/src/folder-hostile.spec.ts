@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fuzz } from '../../../tools/fuzz/harness.js';
 import { encodePng } from './encode.js';
+import { openFolderDataset } from './folder.js';
 import { listMvtecCategories, openMvtec } from './mvtec.js';
 import { tempDir, writeMvtecTree } from './testing/fixtures.test-util.js';
 import { folderTarget } from './testing/folder-fuzz.test-util.js';
@@ -20,6 +21,14 @@ describe('hostile dataset folders', () => {
     fs.rmSync(path.join(dir, 'test/good'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'test/crack'));
     await expect(openMvtec(root, 'gadget')).rejects.toThrow(`${path.join(dir, 'test')}: no test images`);
+  });
+
+  it('a folder dataset whose normal images are all bad names the normal folder, not the dataset (found by fuzzing)', async () => {
+    const root = tempDir('all-bad');
+    const dir = await writeMvtecTree(root, 'widget', { train: 2 });
+    for (const f of ['000.png', '001.png']) fs.writeFileSync(path.join(dir, 'train/good', f), 'not a png');
+    const options = { root: dir, normalDir: 'train/good', abnormalDir: 'test/crack', skipInvalid: true, verify: true, ...opts };
+    await expect(openFolderDataset(options)).rejects.toThrow(`${path.join(dir, 'train/good')}: no valid normal training images left (2 files skipped, see the warnings)`);
   });
 
   it('symbolic links that loop or dangle are reported by name, or skipped with a warning', async () => {

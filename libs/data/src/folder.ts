@@ -99,5 +99,5 @@ export async function openFolderDataset(options: FolderDatasetOptions): Promise<
     }
   });
   const name = options.name ?? path.basename(path.dirname(normalDir));
-  return buildDataset({ name, train, test, hasMasks: maskDirs.length > 0 }, opts, issues);
+  return buildDataset({ name, train, trainDir: normalDir, test, hasMasks: maskDirs.length > 0 }, opts, issues);
 }

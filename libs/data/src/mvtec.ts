@@ -87,5 +87,5 @@ export async function openMvtec(root: string, category: string, options: Dataset
     }
   }
   if (test.length === 0) throw new DataFileError(testDir, 'no test images');
-  return buildDataset({ name: `mvtec/${category}`, train, test, hasMasks }, opts, issues);
+  return buildDataset({ name: `mvtec/${category}`, train, trainDir: goodDir, test, hasMasks }, opts, issues);
 }

