@@ -9,7 +9,7 @@ import { checkRunMetrics, readNpy, writeTinyCategory } from '@ssad/pipeline';
 import { runCli, SSAD } from './testing/cli-process.test-util.js';
 
 const TINY = ['--preset', 'quick', '--image-size', '32', '--batch-size', '8', '--samples-per-epoch', '8', '--frozen-epochs', '1', '--full-epochs', '0',
-  '--figure-images', '2', '--tsne-per-group', '0'];
+  '--figure-images', '2', '--tsne-per-group', '0', '--image-score', 'fused'];
 const pngSize = (file: string) => {
   const b = fs.readFileSync(file);
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
