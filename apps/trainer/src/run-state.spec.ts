@@ -1,7 +1,7 @@
 // Run state never lies, through the real `ssad` command on a tiny MVTec-layout category with masks: SIGTERM to
-// the command's PID stops with a checkpoint, --resume refuses other settings and continues with the same ones, a
-// finished run keeps every artefact but not its checkpoint, runs are not replaced without --overwrite, evaluate
-// writes beside the run unless --save, and a failed run leaves no run folder.
+// the command's PID stops with a checkpoint, --resume refuses other settings and continues with the same ones,
+// runs are not replaced without --overwrite, evaluate writes beside the run unless --save, and a failed run leaves
+// nothing that looks like a run. (That a finished run drops its checkpoint by default: own-data.spec.ts.)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,8 +50,8 @@ describe('ssad run state (spawned CLI)', () => {
     expect(read(run, 'checkpoint', 'history.json')).toHaveLength(1);
   });
 
-  it('resumes with the same settings to a finished run with every artefact and without its checkpoint', async () => {
-    const r = await runCli(SSAD, [...args, '--resume'], tmp);
+  it('resumes with the same settings to a finished run with every artefact (--keep-checkpoint keeps the checkpoint)', async () => {
+    const r = await runCli(SSAD, [...args, '--resume', '--keep-checkpoint'], tmp);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('frozen epoch');
     expect(r.stdout).toContain('full   epoch 2/2 done');
@@ -60,7 +60,7 @@ describe('ssad run state (spawned CLI)', () => {
     expect(m).toMatchObject({ masks: true, counts: { testAnomalous: 4 } });
     expect(m.aupro).toBe(m.localizations[m.localization]!.aupro);
     expect(read(run, 'history.json').map((h: { stage: string }) => h.stage)).toEqual(['frozen', 'full', 'full']);
-    expect(fs.existsSync(path.join(run, 'checkpoint'))).toBe(false);
+    expect(fs.existsSync(path.join(run, 'checkpoint', 'checkpoint.safetensors'))).toBe(true);
     for (const f of ['roc.png', 'pro_patch.png', 'pro_gradcam.png', 'tsne.png', 'training_curves.png', 'score_histogram.png', 'pretext_samples.png',
       'patch/heatmap_and_masks_0.png', 'gradcam/heatmap_and_masks_0.png'])
       expect(isPng(path.join(run, f))).toBe(true);
@@ -68,11 +68,13 @@ describe('ssad run state (spawned CLI)', () => {
   });
 
   it('refuses a finished run without --overwrite, and --resume without a checkpoint', async () => {
-    const [again, resume] = await Promise.all([runCli(SSAD, args, tmp), runCli(SSAD, [...args, '--resume'], tmp)]);
+    const fresh = path.join(tmp, 'fresh');
+    const [again, resume] = await Promise.all([runCli(SSAD, args, tmp), runCli(SSAD, [...args, '--out', fresh, '--resume'], tmp)]);
     expect(again.code).toBe(2);
     expect(again.stdout).toContain(`already holds a finished run (metrics.json); use --overwrite to replace it`);
     expect(resume.code).toBe(2);
-    expect(resume.stdout).toContain(`--resume: no checkpoint in ${path.join(run, 'checkpoint')} to continue from`);
+    expect(resume.stdout).toContain(`--resume: no checkpoint in ${path.join(fresh, 'checkpoint')} to continue from; run without --resume to start`);
+    expect(fs.existsSync(fresh)).toBe(false);
   });
 
   it('evaluate writes beside the run, keeping its detector and training time, unless --save', async () => {
@@ -100,19 +102,17 @@ describe('ssad run state (spawned CLI)', () => {
     expect(read(run, 'history.json')).toHaveLength(3);
   });
 
-  it('--overwrite replaces the run (and --keep-checkpoint keeps its checkpoint); a failed run leaves no folder', async () => {
-    const overwrite = await runCli(SSAD, [...args, '--full-epochs', '0', '--overwrite', '--keep-checkpoint'], tmp);
-    expect(overwrite.code).toBe(0);
-    expect(fs.existsSync(path.join(run, 'evaluations'))).toBe(false);
-    expect(read(run, 'history.json')).toHaveLength(1);
-    expect(fs.existsSync(path.join(run, 'checkpoint', 'checkpoint.safetensors'))).toBe(true);
-
-    // A category whose test split has no defect images fails after loading: nothing is left at --out.
+  it('--overwrite clears the old run first; a failed run leaves nothing that looks like a run', async () => {
+    // A category whose test split has no defect images fails after loading.
     await writeTinyCategory(data, 'nodefects', { size: 32, train: 12, testDefect: 0 });
-    const failed = path.join(tmp, 'failed');
-    const r = await runCli(SSAD, ['train', '--data', data, '--category', 'nodefects', '--preset', 'quick', '--image-size', '32', '--out', failed], tmp);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('the test split needs both good and defective images');
-    expect(fs.existsSync(failed)).toBe(false);
+    const failing = ['train', '--data', data, '--category', 'nodefects', '--preset', 'quick', '--image-size', '32'];
+    const fresh = path.join(tmp, 'failed');
+    const [overwrite, created] = await Promise.all([runCli(SSAD, [...failing, '--out', run, '--overwrite'], tmp), runCli(SSAD, [...failing, '--out', fresh], tmp)]);
+    for (const r of [overwrite, created]) {
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('the test split needs both good and defective images');
+    }
+    expect(fs.readdirSync(run)).toEqual([]);
+    expect(fs.existsSync(fresh)).toBe(false);
   });
 });
