@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
 import { Rng } from '@ssad/augment';
-import { Network, PatchDensity } from '../src/index.js';
+import { Network, PatchDensity, readSafetensors } from '../src/index.js';
 import { readPng } from '../src/testing.test-util.js';
 import { peakRssMiB } from './common.js';
 
@@ -27,7 +27,7 @@ export async function benchPatch(): Promise<string[]> {
   const train = await images(path.join(bottle, 'train/good'), 188, 1);
   const test = await images(path.join(bottle, 'test/broken_large'), 20, 2);
   const network = new Network();
-  if (real) network.loadWeights(weights, { strict: false });
+  if (real) network.loadWeights(readSafetensors(weights), { strict: false });
   const rows = [
     `PatchDensity, ${real ? 'bottle' : 'noise'} images at 256 px, ${train.length} train / ${test.length} scored, layer2+layer3 (384-d)`,
     '| sampling | bank rows | bank MB | build s | maps img/s | peak RSS MiB |',

@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Network, ResolvedNetworkOptions } from './network.js';
 import { fromTorch, toTorch } from './params.js';
-import { readSafetensors, writeSafetensors, type TensorMap } from './safetensors.js';
+import type { TensorMap } from './safetensors.js';
+import { readSafetensors, writeSafetensors } from './safetensors-files.js';
 import type { Sgd } from './sgd.js';
 import * as tf from '@tensorflow/tfjs';
 

@@ -13,6 +13,7 @@ import { refusalLabel } from '../../../tools/fuzz/harness.js';
 import { applyMutations, mutations, type Mutation } from '../../../tools/fuzz/mutate.js';
 import { initBackend } from './backend.js';
 import { Detector, DETECTOR_FILES } from './detector.js';
+import { loadDetector, saveDetector } from './detector-files.js';
 import { parseManifest } from './detector-manifest.js';
 import { Network } from './network.js';
 
@@ -46,7 +47,7 @@ export function detectorFixture(): Promise<DetectorFixture> {
       imageSize: 32,
       patch: { sampling: 'random', fraction: 0.25, featureProjection: 16 },
     });
-    det.save(dir);
+    saveDetector(det, dir);
     det.dispose();
     const read = (name: string) => new Uint8Array(fs.readFileSync(path.join(dir, name)));
     const files = { manifest: read(DETECTOR_FILES.manifest), density: read(DETECTOR_FILES.density), patch: read(DETECTOR_FILES.patch) };
@@ -223,7 +224,7 @@ export function folderTarget(fx: DetectorFixture): FuzzTarget<FolderCase> {
       let outcome: string;
       let usedPatch = false;
       try {
-        const det = Detector.load(dir);
+        const det = loadDetector(dir);
         usedPatch = det.patch !== undefined;
         det.dispose();
         outcome = 'accepted';

@@ -4,10 +4,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fuzz } from '../../../tools/fuzz/harness.js';
-import { Detector } from './detector.js';
+import { loadDetector } from './detector-files.js';
 import { parseManifest } from './detector-manifest.js';
 import { copyFixture, detectorFixture, editedManifest, folderTarget, manifestTarget, type DetectorFixture } from './detector-fuzz.test-util.js';
-import { readSafetensors, serializeSafetensors, type TensorMap } from './safetensors.js';
+import { serializeSafetensors, type TensorMap } from './safetensors.js';
+import { readSafetensors } from './safetensors-files.js';
 
 const SEED = 14;
 let fx: DetectorFixture;
@@ -33,49 +34,49 @@ function stateWith(name: string, tensor: string, change: (values: Float64Array |
 
 describe('Detector.load on the listed hostile folders', () => {
   it('refuses manifests with wrong types or missing fields, naming the field', () => {
-    expect(() => Detector.load(withManifest(['threshold', '"0.5"']))).toThrow(manifestError('threshold must be a finite number (got "0.5")'));
-    expect(() => Detector.load(withManifest(['network.headWidths', '"8"']))).toThrow(manifestError('network.headWidths must be a list of at most 64 widths (got "8")'));
+    expect(() => loadDetector(withManifest(['threshold', '"0.5"']))).toThrow(manifestError('threshold must be a finite number (got "0.5")'));
+    expect(() => loadDetector(withManifest(['network.headWidths', '"8"']))).toThrow(manifestError('network.headWidths must be a list of at most 64 widths (got "8")'));
     const { density: _d, ...noDensity } = fx.manifest;
     copyFixture(fx, dir, { manifest: encode(JSON.stringify(noDensity)) });
-    expect(() => Detector.load(dir)).toThrow(manifestError('density must be an object (got undefined)'));
+    expect(() => loadDetector(dir)).toThrow(manifestError('density must be an object (got undefined)'));
     copyFixture(fx, dir, { manifest: encode('[1, 2]') });
-    expect(() => Detector.load(dir)).toThrow(manifestError('the manifest must be an object (got [1,2])'));
+    expect(() => loadDetector(dir)).toThrow(manifestError('the manifest must be an object (got [1,2])'));
   });
 
   it('refuses absurd sizes before allocating anything', () => {
-    expect(() => Detector.load(withManifest(['imageSize.height', '1000000000']))).toThrow(manifestError('imageSize.height must be an integer in [1, 8192] (got 1000000000)'));
-    expect(() => Detector.load(withManifest(['density.dim', '10000000']))).toThrow(manifestError('density.dim must be an integer in [1, 65536] (got 10000000)'));
-    expect(() => Detector.load(withManifest(['density.dim', '512']))).toThrow(manifestError('density.dim is 512, but the embedding embedding of this network is 8-d'));
+    expect(() => loadDetector(withManifest(['imageSize.height', '1000000000']))).toThrow(manifestError('imageSize.height must be an integer in [1, 8192] (got 1000000000)'));
+    expect(() => loadDetector(withManifest(['density.dim', '10000000']))).toThrow(manifestError('density.dim must be an integer in [1, 65536] (got 10000000)'));
+    expect(() => loadDetector(withManifest(['density.dim', '512']))).toThrow(manifestError('density.dim is 512, but the embedding embedding of this network is 8-d'));
     // Within the limits but not what the weights hold: refused by the weights' shapes, before a network with a
     // 60000-class classifier is allocated.
-    expect(() => Detector.load(withManifest(['network.numClasses', '60000']))).toThrow(
+    expect(() => loadDetector(withManifest(['network.numClasses', '60000']))).toThrow(
       `${path.join(dir, 'weights.safetensors')}: fc.weight is [3, 8], the manifest says [60000, 8]`,
     );
-    expect(() => Detector.load(withManifest(['patch.rows', '1000000000']))).toThrow(/patch\.safetensors: bank is \[\d+, 16\], the manifest says \[1000000000, 16\]/);
+    expect(() => loadDetector(withManifest(['patch.rows', '1000000000']))).toThrow(/patch\.safetensors: bank is \[\d+, 16\], the manifest says \[1000000000, 16\]/);
   });
 
   it('reads only its own fixed files: `files` entries pointing elsewhere and links leaving the folder are refused', () => {
-    expect(() => Detector.load(withManifest(['files.weights', '"../weights.safetensors"']))).toThrow(
+    expect(() => loadDetector(withManifest(['files.weights', '"../weights.safetensors"']))).toThrow(
       manifestError('files.weights is "../weights.safetensors"; this version reads only "weights.safetensors" inside the detector folder'),
     );
-    expect(() => Detector.load(withManifest(['files.density', '"/etc/passwd"']))).toThrow(manifestError('files.density is "/etc/passwd"'));
+    expect(() => loadDetector(withManifest(['files.density', '"/etc/passwd"']))).toThrow(manifestError('files.density is "/etc/passwd"'));
     for (const name of ['weights.safetensors', 'density.safetensors', 'detector.json']) {
       copyFixture(fx, dir);
       fs.rmSync(path.join(dir, name));
       // A valid file, but outside the folder.
       fs.symlinkSync(path.join(fx.outside, name), path.join(dir, name));
-      expect(() => Detector.load(dir)).toThrow(`${path.join(dir, name)}: leads to ${fs.realpathSync(path.join(fx.outside, name))}, outside the detector folder`);
+      expect(() => loadDetector(dir)).toThrow(`${path.join(dir, name)}: leads to ${fs.realpathSync(path.join(fx.outside, name))}, outside the detector folder`);
     }
     copyFixture(fx, dir);
     fs.symlinkSync('..', path.join(dir, 'up'));
     fs.rmSync(path.join(dir, 'patch.safetensors'));
     fs.symlinkSync(`up/${path.basename(fx.outside)}/patch.safetensors`, path.join(dir, 'patch.safetensors'));
-    expect(() => Detector.load(dir)).toThrow(/patch\.safetensors: leads to .*, outside the detector folder/);
+    expect(() => loadDetector(dir)).toThrow(/patch\.safetensors: leads to .*, outside the detector folder/);
     // A link that stays inside is followed (and the fixture loads).
     copyFixture(fx, dir);
     fs.renameSync(path.join(dir, 'density.safetensors'), path.join(dir, 'density-v1.safetensors'));
     fs.symlinkSync('density-v1.safetensors', path.join(dir, 'density.safetensors'));
-    const det = Detector.load(dir);
+    const det = loadDetector(dir);
     expect(det.patch!.state.projection).toHaveLength(384 * 16);
     det.dispose();
   });
@@ -84,47 +85,47 @@ describe('Detector.load on the listed hostile folders', () => {
     copyFixture(fx, dir);
     fs.rmSync(path.join(dir, 'density.safetensors'));
     fs.symlinkSync('density.safetensors', path.join(dir, 'density.safetensors'));
-    expect(() => Detector.load(dir)).toThrow(`${path.join(dir, 'density.safetensors')}: cannot resolve (a symbolic link that loops)`);
+    expect(() => loadDetector(dir)).toThrow(`${path.join(dir, 'density.safetensors')}: cannot resolve (a symbolic link that loops)`);
     copyFixture(fx, dir);
     fs.rmSync(path.join(dir, 'detector.json'));
     execFileSync('mkfifo', [path.join(dir, 'detector.json')]);
-    expect(() => Detector.load(dir)).toThrow(`${path.join(dir, 'detector.json')}: cannot read detector manifest (not a regular file)`);
+    expect(() => loadDetector(dir)).toThrow(`${path.join(dir, 'detector.json')}: cannot read detector manifest (not a regular file)`);
     copyFixture(fx, dir);
     fs.rmSync(path.join(dir, 'weights.safetensors'));
     fs.mkdirSync(path.join(dir, 'weights.safetensors'));
-    expect(() => Detector.load(dir)).toThrow(`${path.join(dir, 'weights.safetensors')}: cannot read safetensors file (a directory)`);
+    expect(() => loadDetector(dir)).toThrow(`${path.join(dir, 'weights.safetensors')}: cannot read safetensors file (a directory)`);
   });
 
   it('refuses state files whose shapes disagree with the manifest', () => {
     const density = readSafetensors(path.join(fx.dir, 'density.safetensors')).tensors;
     const short: TensorMap = new Map([...density].map(([k, t]) => [k, k === 'mean' ? { shape: [7], data: t.data.slice(0, 7) } : t]));
     copyFixture(fx, dir, { density: serializeSafetensors(short) });
-    expect(() => Detector.load(dir)).toThrow(`${path.join(dir, 'density.safetensors')}: mean is [7], the manifest says [8]`);
+    expect(() => loadDetector(dir)).toThrow(`${path.join(dir, 'density.safetensors')}: mean is [7], the manifest says [8]`);
     const patch = readSafetensors(path.join(fx.dir, 'patch.safetensors')).tensors;
     const noProjection: TensorMap = new Map([['bank', patch.get('bank')!]]);
     copyFixture(fx, dir, { patch: serializeSafetensors(noProjection) });
-    expect(() => Detector.load(dir)).toThrow(/patch\.safetensors: patch density: featureProjection 16 with 384-d features needs projection, but the state has none/);
+    expect(() => loadDetector(dir)).toThrow(/patch\.safetensors: patch density: featureProjection 16 with 384-d features needs projection, but the state has none/);
   });
 
   it('refuses NaN and Infinity in the threshold, density, normalisation, patch bank and weights', () => {
-    expect(() => Detector.load(withManifest(['threshold', '1e999']))).toThrow(manifestError('threshold must be a finite number (got Infinity)'));
-    expect(() => Detector.load(withManifest(['density.shrinkage', '-1e999']))).toThrow(manifestError('density.shrinkage must be a number in [0, 1] (got -Infinity)'));
-    expect(() => Detector.load(withManifest(['imageScore.normalization.patch.std', '1e999']))).toThrow(
+    expect(() => loadDetector(withManifest(['threshold', '1e999']))).toThrow(manifestError('threshold must be a finite number (got Infinity)'));
+    expect(() => loadDetector(withManifest(['density.shrinkage', '-1e999']))).toThrow(manifestError('density.shrinkage must be a number in [0, 1] (got -Infinity)'));
+    expect(() => loadDetector(withManifest(['imageScore.normalization.patch.std', '1e999']))).toThrow(
       manifestError('imageScore.normalization must give finite mean and positive std for gaussian and patch (fused scores need them)'),
     );
     copyFixture(fx, dir, { density: stateWith('density.safetensors', 'precision', (v) => (v[5] = NaN)) });
-    expect(() => Detector.load(dir)).toThrow(`${path.join(dir, 'density.safetensors')}: precision holds NaN at index 5`);
+    expect(() => loadDetector(dir)).toThrow(`${path.join(dir, 'density.safetensors')}: precision holds NaN at index 5`);
     copyFixture(fx, dir, { patch: stateWith('patch.safetensors', 'bank', (v) => (v[3] = -Infinity)) });
-    expect(() => Detector.load(dir)).toThrow(`${path.join(dir, 'patch.safetensors')}: bank holds -Infinity at index 3`);
+    expect(() => loadDetector(dir)).toThrow(`${path.join(dir, 'patch.safetensors')}: bank holds -Infinity at index 3`);
     copyFixture(fx, dir);
     fs.rmSync(path.join(dir, 'weights.safetensors'));
     fs.writeFileSync(path.join(dir, 'weights.safetensors'), stateWith('weights.safetensors', 'layer1.0.conv1.weight', (v) => (v[0] = NaN)));
-    expect(() => Detector.load(dir)).toThrow(`${path.join(dir, 'weights.safetensors')}: layer1.0.conv1.weight holds NaN at index 0`);
+    expect(() => loadDetector(dir)).toThrow(`${path.join(dir, 'weights.safetensors')}: layer1.0.conv1.weight holds NaN at index 0`);
   });
 
   it('keeps "__proto__" and "constructor" keys as data and changes no prototype', () => {
     const metadata = '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 2}}, "category": "bottle"}';
-    const det = Detector.load(withManifest(['metadata', metadata]));
+    const det = loadDetector(withManifest(['metadata', metadata]));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(det.metadata.category).toBe('bottle');
     expect(Object.getPrototypeOf(det.metadata)).toBe(Object.prototype);

@@ -1,13 +1,12 @@
-// Detector.load's work. The manifest is checked first (detector-manifest.ts), then every state file is read from
-// inside the folder and checked against it (names, dtypes, shapes, finite values) while it is still plain typed
-// arrays; only then are tfjs tensors and the network allocated, so a hostile folder costs at most its files' size.
-// The checks take their files from a DetectorSource, so a scoring bundle held in memory (fetched by a browser,
-// say) is checked by the same code as a folder.
-import * as path from 'node:path';
+// Loading a detector from its files, wherever they come from. The manifest is checked first (detector-manifest.ts),
+// then every state file is read and checked against it (names, dtypes, shapes, finite values) while it is still
+// plain typed arrays; only then are tfjs tensors and the network allocated, so a hostile folder costs at most its
+// files' size. The checks take their files from a DetectorSource, so a scoring bundle held in memory (fetched by a
+// browser, say) is checked by the same code as a folder (detector-files.ts's folderSource, Node).
 import { backboneSpecs, headSpecs } from './architecture.js';
 import { GaussianDensity } from './density.js';
+import { checkBatchSize, Detector } from './detector.js';
 import { DETECTOR_FILES, parseManifest, type Manifest } from './detector-manifest.js';
-import { readManifestText, readStateFile } from './detector-files.js';
 import { checkImageScoreSpec, type ImageScoreSpec } from './image-score.js';
 import { Network, type ResolvedNetworkOptions } from './network.js';
 import { torchShape } from './params.js';
@@ -22,14 +21,6 @@ export interface DetectorSource {
   state(name: string): SafetensorsFile;
   /** How errors name that file. */
   label(name: string): string;
-}
-
-export function folderSource(dir: string): DetectorSource {
-  return {
-    manifest: () => readManifestText(dir, DETECTOR_FILES.manifest),
-    state: (name) => readStateFile(dir, name),
-    label: (name) => path.join(dir, name),
-  };
 }
 
 export interface LoadedDetector {
@@ -86,10 +77,6 @@ function readPatch(src: DetectorSource, p: NonNullable<Manifest['patch']>) {
   return { file, state: { config: p.config, dim: p.dim, grid: p.grid, bank, projection } };
 }
 
-export function loadDetectorParts(dir: string): LoadedDetector {
-  return detectorPartsFrom(folderSource(dir));
-}
-
 export function detectorPartsFrom(src: DetectorSource): LoadedDetector {
   const manifestFile = src.label(DETECTOR_FILES.manifest);
   const m = parseManifest(src.manifest(), manifestFile);
@@ -117,4 +104,20 @@ export function detectorPartsFrom(src: DetectorSource): LoadedDetector {
     throw e;
   }
   return { manifest: m, network, density, patch, imageScore };
+}
+
+/** A Detector from `src`, every file checked first (see detectorPartsFrom); `batchSize` images per forward pass. */
+export function detectorFrom(src: DetectorSource, options: { batchSize?: number } = {}): Detector {
+  const batchSize = checkBatchSize(options.batchSize, 'batchSize');
+  const { manifest: m, network, density, patch, imageScore } = detectorPartsFrom(src);
+  try {
+    return Detector.fromParts({
+      network, density, embedding: m.embedding, imageSize: m.imageSize, threshold: m.threshold, thresholdQuantile: m.thresholdQuantile,
+      metadata: m.metadata, patch, imageScore, batchSize,
+    });
+  } catch (e) {
+    network.dispose();
+    patch?.dispose();
+    throw e;
+  }
 }

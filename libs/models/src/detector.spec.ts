@@ -5,6 +5,7 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import type { PixelImage } from '@ssad/augment';
 import { initBackend } from './backend.js';
 import { Detector, quantile } from './detector.js';
+import { loadDetector, saveDetector } from './detector-files.js';
 import { Network } from './network.js';
 
 const shared = path.resolve(__dirname, '../../../../shared');
@@ -52,8 +53,8 @@ maybe('Detector on real bottle images', () => {
     expect(det.embed(test.slice(0, 1)).dim).toBe(16);
     const valScores = det.score(val);
     expect(det.threshold).toBeCloseTo(Math.max(...valScores), 6);
-    det.save(dir);
-    const back = Detector.load(dir);
+    saveDetector(det, dir);
+    const back = loadDetector(dir);
     expect(back.embedding).toBe('embedding');
     expect(back.threshold).toBe(det.threshold);
     expect(Array.from(back.score(test))).toEqual(Array.from(scores));
@@ -68,10 +69,10 @@ maybe('Detector on real bottle images', () => {
     const det = Detector.create(new Network({ headWidths: [32, 16] }), train, val, { embedding: 'layer23', imageSize: 64, metadata });
     expect(det.embed(test.slice(0, 1)).dim).toBe(128 + 256);
     const scores = det.score(test);
-    det.save(dir23);
+    saveDetector(det, dir23);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir23, 'detector.json'), 'utf8'));
     expect(manifest).toMatchObject({ formatVersion: 3, embedding: 'layer23', metadata, imageScore: { kind: 'gaussian' } });
-    const back = Detector.load(dir23);
+    const back = loadDetector(dir23);
     expect(back.embedding).toBe('layer23');
     expect(back.metadata).toEqual(metadata);
     expect(Array.from(back.score(test))).toEqual(Array.from(scores));
@@ -94,8 +95,8 @@ maybe('Detector on real bottle images', () => {
     expect(Array.from(all.score)).toEqual(Array.from(all.fused!));
     // Threshold: the 0.99 quantile of the validation images' fused scores.
     expect(det.threshold).toBeCloseTo(quantile(det.scoreAll(val).fused!, 0.99), 9);
-    det.save(dirP);
-    const back = Detector.load(dirP);
+    saveDetector(det, dirP);
+    const back = loadDetector(dirP);
     const again = back.scoreAll(test);
     expect(Array.from(again.fused!)).toEqual(Array.from(all.fused!));
     again.maps!.maps.forEach((m, i) => expect(Buffer.from(m.buffer).equals(Buffer.from(all.maps!.maps[i].buffer))).toBe(true));
@@ -106,19 +107,19 @@ maybe('Detector on real bottle images', () => {
     const m = JSON.parse(fs.readFileSync(path.join(dirP, 'detector.json'), 'utf8'));
     const { patch: _p, imageScore: _s, ...v2 } = m;
     fs.writeFileSync(path.join(dirP, 'detector.json'), JSON.stringify({ ...v2, formatVersion: 2 }));
-    const old = Detector.load(dirP);
+    const old = loadDetector(dirP);
     expect(old.patch).toBeUndefined();
     expect(Array.from(old.score(test))).toEqual(Array.from(all.gaussian));
     old.dispose();
 
     // Damaged patch state: the errors name patch.safetensors or detector.json.
     fs.writeFileSync(path.join(dirP, 'detector.json'), JSON.stringify({ ...m, patch: { ...m.patch, rows: m.patch.rows + 1 } }));
-    expect(() => Detector.load(dirP)).toThrow(/patch\.safetensors: bank is \[\d+, 384\], the manifest says \[\d+, 384\]/);
+    expect(() => loadDetector(dirP)).toThrow(/patch\.safetensors: bank is \[\d+, 384\], the manifest says \[\d+, 384\]/);
     fs.writeFileSync(path.join(dirP, 'detector.json'), JSON.stringify({ ...m, imageScore: { kind: 'fused' } }));
-    expect(() => Detector.load(dirP)).toThrow(/detector\.json: imageScore\.normalization must give finite mean/);
+    expect(() => loadDetector(dirP)).toThrow(/detector\.json: imageScore\.normalization must give finite mean/);
     fs.writeFileSync(path.join(dirP, 'detector.json'), JSON.stringify(m));
     fs.truncateSync(path.join(dirP, 'patch.safetensors'), 100);
-    expect(() => Detector.load(dirP)).toThrow(/patch\.safetensors: /);
+    expect(() => loadDetector(dirP)).toThrow(/patch\.safetensors: /);
     det.dispose();
     fs.rmSync(dirP, { recursive: true });
   });
@@ -135,20 +136,20 @@ maybe('Detector on real bottle images', () => {
 
   it('damaged or foreign directories fail with errors naming the file', () => {
     const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'det-bad-'));
-    expect(() => Detector.load(bad)).toThrow(/detector\.json: missing/);
+    expect(() => loadDetector(bad)).toThrow(/detector\.json: missing/);
     for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(bad, f));
     const manifest = JSON.parse(fs.readFileSync(path.join(bad, 'detector.json'), 'utf8'));
     fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, formatVersion: 1 }));
-    expect(() => Detector.load(bad)).toThrow(/detector\.json: formatVersion 1 is not supported \(this @ssad\/models reads 2 and 3\)/);
+    expect(() => loadDetector(bad)).toThrow(/detector\.json: formatVersion 1 is not supported \(this @ssad\/models reads 2 and 3\)/);
     fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, metadata: 3 }));
-    expect(() => Detector.load(bad)).toThrow(/detector\.json: metadata must be an object/);
+    expect(() => loadDetector(bad)).toThrow(/detector\.json: metadata must be an object/);
     fs.writeFileSync(path.join(bad, 'detector.json'), '{"format": "ssad-det');
-    expect(() => Detector.load(bad)).toThrow(/detector\.json: not valid JSON/);
+    expect(() => loadDetector(bad)).toThrow(/detector\.json: not valid JSON/);
     fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify(manifest));
     fs.truncateSync(path.join(bad, 'weights.safetensors'), 50000);
-    expect(() => Detector.load(bad)).toThrow(/weights\.safetensors: .*data_offsets/);
+    expect(() => loadDetector(bad)).toThrow(/weights\.safetensors: .*data_offsets/);
     fs.rmSync(path.join(bad, 'density.safetensors'));
-    expect(() => Detector.load(bad)).toThrow(/density\.safetensors: cannot read/);
+    expect(() => loadDetector(bad)).toThrow(/density\.safetensors: cannot read/);
     fs.rmSync(bad, { recursive: true });
   });
 });

@@ -5,12 +5,11 @@
 //   weights.safetensors  network parameters, torchvision names, torch layout (F32)
 //   density.safetensors  mean [d], covariance [d, d], precision [d, d] (F64)
 //   patch.safetensors    (v3, optional) bank [rows, dim] (F32), projection [featureDim, dim] (F32, optional)
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// No file system here (the same code scores in Node and in a browser): `toFiles` gives those files as bytes,
+// detector-load.ts builds a detector back from them, and detector-files.ts (Node) saves and loads folders.
 import * as tf from '@tensorflow/tfjs';
 import type { PixelImage } from '@ssad/augment';
 import { GaussianDensity } from './density.js';
-import { loadDetectorParts } from './detector-load.js';
 import {
   DETECTOR_FILES,
   DETECTOR_FORMAT,
@@ -23,7 +22,7 @@ import {
   type Manifest,
 } from './detector-manifest.js';
 import { Network, type StageOutputs } from './network.js';
-import { writeSafetensors } from './safetensors.js';
+import { serializeSafetensors } from './safetensors.js';
 import { imagesToTensor } from './images.js';
 import { checkImageScoreSpec, fuseScores, normalizationOf, type ImageScoreKind, type ImageScoreSpec } from './image-score.js';
 import { PatchDensity, type PatchDensityOptions, type PatchMaps } from './patch/patch-density.js';
@@ -203,17 +202,23 @@ export class Detector {
     return { scores, anomalous: Uint8Array.from(scores, (s) => (s >= this.threshold ? 1 : 0)) };
   }
 
-  save(dir: string): void {
-    fs.mkdirSync(dir, { recursive: true });
+  /**
+   * The detector's files by name (DETECTOR_FILES), as bytes, in the order to write them: the manifest last, so a
+   * folder with a manifest is complete (saveDetector in Node; a browser could offer them as downloads).
+   */
+  toFiles(): Map<string, Uint8Array> {
+    const files = new Map<string, Uint8Array>();
     const { state } = this.density;
-    writeSafetensors(path.join(dir, DETECTOR_FILES.weights), this.network.params.toTorchState());
-    writeSafetensors(
-      path.join(dir, DETECTOR_FILES.density),
-      new Map([
-        ['mean', { shape: [state.dim], data: state.mean }],
-        ['covariance', { shape: [state.dim, state.dim], data: state.covariance }],
-        ['precision', { shape: [state.dim, state.dim], data: state.precision }],
-      ]),
+    files.set(DETECTOR_FILES.weights, serializeSafetensors(this.network.params.toTorchState()));
+    files.set(
+      DETECTOR_FILES.density,
+      serializeSafetensors(
+        new Map([
+          ['mean', { shape: [state.dim], data: state.mean }],
+          ['covariance', { shape: [state.dim, state.dim], data: state.covariance }],
+          ['precision', { shape: [state.dim, state.dim], data: state.precision }],
+        ]),
+      ),
     );
     const { patch: patchFile, ...always } = DETECTOR_FILES;
     let patch: Manifest['patch'];
@@ -221,9 +226,9 @@ export class Detector {
       const p = this.patch.state;
       const tensors = new Map([['bank', { shape: [p.bank.length / p.dim, p.dim], data: p.bank }]]);
       if (p.projection) tensors.set('projection', { shape: [p.projection.length / p.dim, p.dim], data: p.projection });
-      writeSafetensors(path.join(dir, DETECTOR_FILES.patch), tensors);
+      files.set(DETECTOR_FILES.patch, serializeSafetensors(tensors));
       patch = { config: p.config, dim: p.dim, grid: p.grid, rows: p.bank.length / p.dim };
-    } else fs.rmSync(path.join(dir, DETECTOR_FILES.patch), { force: true });
+    }
     const manifest: Manifest = {
       format: DETECTOR_FORMAT,
       formatVersion: DETECTOR_FORMAT_VERSION,
@@ -238,18 +243,8 @@ export class Detector {
       patch,
       files: this.patch ? { ...always, patch: patchFile } : always,
     };
-    // The manifest goes last: a directory with a manifest is complete.
-    fs.writeFileSync(path.join(dir, DETECTOR_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-  }
-
-  /**
-   * Loads a saved detector. Every file is checked before use (see detector-load.ts): errors name the file and
-   * the problem, and nothing outside `dir` is read.
-   */
-  static load(dir: string, options: { batchSize?: number } = {}): Detector {
-    const batchSize = checkBatchSize(options.batchSize, 'Detector.load batchSize');
-    const { manifest: m, network, density, patch, imageScore } = loadDetectorParts(dir);
-    return new Detector(network, density, m.embedding, m.imageSize, m.threshold, m.thresholdQuantile, m.metadata, batchSize, patch, imageScore);
+    files.set(DETECTOR_FILES.manifest, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+    return files;
   }
 
   dispose(): void {
@@ -258,7 +253,7 @@ export class Detector {
   }
 }
 
-function checkBatchSize(value: number | undefined, what: string): number {
+export function checkBatchSize(value: number | undefined, what: string): number {
   const batchSize = value ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${what} must be an integer ≥ 1 (got ${batchSize})`);
   return batchSize;

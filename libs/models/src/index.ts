@@ -1,35 +1,8 @@
+// @ssad/models in Node: the browser-safe API (browser.ts) and the edges that need Node — backend selection,
+// safetensors and detector folders on disk, training with checkpoints, tfjs LayersModel export, bundle folders.
+export * from './browser.js';
 export { initBackend, chooseBackend, backendChoice, type BackendChoice, type BackendName, type InitBackendOptions } from './backend.js';
-export {
-  arrayKind,
-  parseSafetensors,
-  readSafetensors,
-  serializeSafetensors,
-  writeSafetensors,
-  type NamedTensor,
-  type SafetensorsDtype,
-  type SafetensorsFile,
-  type TensorMap,
-  type TensorValues,
-} from './safetensors.js';
-export { ParamStore, type LoadReport, type ParamKind, type ParamSpec } from './params.js';
-export { STAGES, type Stage, type RandomSource } from './architecture.js';
-export {
-  Network,
-  IMAGENET_NORMALIZATION,
-  BN_EPS,
-  BN_MOMENTUM,
-  resolveNetworkOptions,
-  type BatchStat,
-  type ForwardOptions,
-  type NetworkOptions,
-  type Normalization,
-  type ResolvedNetworkOptions,
-  type StageOutputs,
-  type TailOutputs,
-} from './network.js';
-export { GaussianDensity, type GaussianDensityOptions, type GaussianDensityState } from './density.js';
-export { Sgd, type SgdOptions } from './sgd.js';
-export { TrainStep, type Batch, type StepResult, type TrainStepOptions } from './step.js';
+export { readSafetensors, writeSafetensors } from './safetensors-files.js';
 export {
   train,
   defaultSamplesPerEpoch,
@@ -43,54 +16,6 @@ export {
   type TrainResult,
 } from './trainer.js';
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FILE, CHECKPOINT_FORMAT, type CheckpointPosition } from './checkpoint.js';
-export { batchNormTrain } from './batchnorm.js';
-export {
-  Detector,
-  DETECTOR_FILES,
-  DETECTOR_FORMAT,
-  DETECTOR_FORMAT_VERSION,
-  EMBEDDING_KINDS,
-  embeddingOf,
-  quantile,
-  type DetectorMetadata,
-  type DetectorOptions,
-  type DetectorParts,
-  type DetectorScores,
-  type EmbeddingKind,
-  type JsonValue,
-} from './detector.js';
 export { exportLayersModel, loadExportedModel, toLayersModel, EXPORT_FILES } from './export.js';
-export { imagesToTensor } from './images.js';
-export {
-  PatchDensity,
-  resolvePatchDensityOptions,
-  type BankSampling,
-  type PatchDensityConfig,
-  type PatchDensityOptions,
-  type PatchDensityState,
-  type PatchMaps,
-} from './patch/patch-density.js';
-export { greedyCoreset, randomSubset } from './patch/coreset.js';
-export { gaussianBlur, resizeMapBilinear } from './patch/smooth.js';
-export {
-  IMAGE_SCORE_KINDS,
-  fuseScores,
-  normalizationOf,
-  type ImageScoreKind,
-  type ImageScoreSpec,
-  type ScoreNormalization,
-} from './image-score.js';
-export { normalizeScore } from './score-scale.js';
-export {
-  BUNDLE_FORMAT,
-  BUNDLE_FORMAT_VERSION,
-  BUNDLE_MANIFEST,
-  BUNDLE_FILES,
-  BUNDLE_FITS,
-  parseBundleManifest,
-  type BundleFit,
-  type BundleManifest,
-  type BundleMaps,
-} from './bundle/bundle-manifest.js';
-export { ScoringBundle, type BundleScore, type BundleFiles } from './bundle/scoring-bundle.js';
+export { folderSource, loadDetector, saveDetector } from './detector-files.js';
 export { writeBundle, readBundle, type BundleScoring } from './bundle/bundle-files.js';

@@ -120,7 +120,7 @@ export class Network {
   }
 
   /** Loads torchvision-named weights (torch layout); see ParamStore.load for strict / non-strict. */
-  loadWeights(source: SafetensorsFile | Map<string, NamedTensor> | string, options: { strict?: boolean; origin?: string } = {}): LoadReport {
+  loadWeights(source: SafetensorsFile | Map<string, NamedTensor>, options: { strict?: boolean; origin?: string } = {}): LoadReport {
     const report = this.params.load(source, options);
     for (const name of report.loaded) this.pretrained.add(name);
     return report;

@@ -2,7 +2,7 @@
 // linear [in, out]) so the forward pass needs no transposes; torch layout only at the file boundary.
 import * as tf from '@tensorflow/tfjs';
 import type { NamedTensor, SafetensorsFile } from './safetensors.js';
-import { arrayKind, readSafetensors } from './safetensors.js';
+import { arrayKind } from './safetensors.js';
 
 /** How a tensor is laid out in torch vs tfjs. */
 export type ParamKind = 'conv' | 'linear' | 'vector';
@@ -112,12 +112,13 @@ export class ParamStore {
 
   /**
    * Loads torch-layout tensors. Strict (default): any missing, unexpected or mis-shaped tensor is one error listing
-   * them all, and nothing is loaded. Non-strict: loads what matches and reports the rest.
+   * them all, and nothing is loaded. Non-strict: loads what matches and reports the rest. Errors name `origin`, else
+   * the parsed file's source (from a path: `readSafetensors(file)`, Node only).
    */
-  load(source: SafetensorsFile | Map<string, NamedTensor> | string, options: { strict?: boolean; origin?: string } = {}): LoadReport {
+  load(source: SafetensorsFile | Map<string, NamedTensor>, options: { strict?: boolean; origin?: string } = {}): LoadReport {
     const strict = options.strict ?? true;
-    const origin = typeof source === 'string' ? source : (options.origin ?? 'weights');
-    const tensors = typeof source === 'string' ? readSafetensors(source).tensors : source instanceof Map ? source : source.tensors;
+    const origin = options.origin ?? (source instanceof Map ? 'weights' : source.source);
+    const tensors = source instanceof Map ? source : source.tensors;
     const report: LoadReport = { loaded: [], missing: [], unexpected: [], mismatched: [] };
     for (const name of tensors.keys()) if (!this.specs.has(name) && !name.endsWith('num_batches_tracked')) report.unexpected.push(name);
     const toLoad: [ParamSpec, NamedTensor][] = [];

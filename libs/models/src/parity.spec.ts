@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Network } from './network.js';
-import { readSafetensors } from './safetensors.js';
+import { readSafetensors } from './safetensors-files.js';
 import { initBackend } from './backend.js';
 
 const shared = path.resolve(__dirname, '../../../../shared');
@@ -26,7 +26,7 @@ maybe('torchvision parity (resnet18-parity fixture)', () => {
   beforeAll(async () => {
     await initBackend();
     net = new Network({ headWidths: [], numClasses: 1000, normalize: null });
-    net.loadWeights(path.join(fixture, 'resnet18.safetensors'));
+    net.loadWeights(readSafetensors(path.join(fixture, 'resnet18.safetensors')));
     io = readSafetensors(path.join(fixture, 'io.safetensors')).tensors;
   });
   afterAll(() => net.dispose());

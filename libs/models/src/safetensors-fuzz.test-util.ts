@@ -8,7 +8,8 @@ import type { FuzzTarget } from '../../../tools/fuzz/harness.js';
 import { refusalLabel } from '../../../tools/fuzz/harness.js';
 import { INTERESTING, applyMutations, mutations, type Mutation } from '../../../tools/fuzz/mutate.js';
 import { DTYPE_BYTES } from './safetensors-header.js';
-import { arrayKind, parseSafetensors, readSafetensors, type SafetensorsFile } from './safetensors.js';
+import { arrayKind, parseSafetensors, type SafetensorsFile } from './safetensors.js';
+import { readSafetensors } from './safetensors-files.js';
 
 const DTYPES = [...DTYPE_BYTES.keys()];
 const KIND_OF: Record<string, string> = { F32: 'Float32Array', F16: 'Float32Array', BF16: 'Float32Array', F64: 'Float64Array', I64: 'Int32Array', I32: 'Int32Array', U8: 'Uint8Array' };

@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_HEADER_BYTES } from './safetensors-header.js';
 import { objectText, rawSafetensors } from './safetensors-fuzz.test-util.js';
-import { parseSafetensors, readSafetensors, serializeSafetensors } from './safetensors.js';
+import { parseSafetensors, serializeSafetensors } from './safetensors.js';
+import { readSafetensors } from './safetensors-files.js';
 
 const f32 = (name: string, shape: unknown, offsets: unknown) => [name, { dtype: 'F32', shape, data_offsets: offsets }] as const;
 const file = (entries: ReadonlyArray<readonly [string, unknown]>, dataBytes: number) => rawSafetensors(objectText(entries), new Uint8Array(dataBytes));

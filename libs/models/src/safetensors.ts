@@ -1,7 +1,6 @@
 // safetensors on typed arrays: 8-byte little-endian header length, a JSON header mapping each name to
-// { dtype, shape, data_offsets } (relative to the end of the header), then the raw little-endian bytes.
-import * as fs from 'node:fs';
-import { readRegularFile } from './read-file.js';
+// { dtype, shape, data_offsets } (relative to the end of the header), then the raw little-endian bytes. Bytes in,
+// bytes out: reading and writing files is safetensors-files.ts's (Node only).
 import { HEAD_BYTES, headerLength, LENGTH_BYTES, parseHeader, type SafetensorsDtype } from './safetensors-header.js';
 
 export type { SafetensorsDtype } from './safetensors-header.js';
@@ -24,6 +23,8 @@ export type TensorMap = Map<string, { shape: number[]; data: TensorValues }>;
 export interface SafetensorsFile {
   tensors: Map<string, NamedTensor>;
   metadata: Record<string, string>;
+  /** What errors call it (the file name, or parseSafetensors' `source`). */
+  source: string;
 }
 
 function halfToFloat(h: number): number {
@@ -95,16 +96,7 @@ export function parseSafetensors(buf: Uint8Array, source = 'safetensors buffer')
   const tensors = new Map<string, NamedTensor>();
   for (const { name, dtype, shape, count, begin, end } of entries)
     tensors.set(name, { dtype, shape, data: decode(dtype, buf.subarray(base + begin, base + end), count, name, source) });
-  return { tensors, metadata };
-}
-
-/** Reads and parses a safetensors file; a file that cannot be one is refused after reading its first 9 bytes. */
-export function readSafetensors(file: string): SafetensorsFile {
-  const bytes = readRegularFile(file, {
-    what: 'safetensors file',
-    checkHead: { headBytes: HEAD_BYTES, check: (head, size) => headerLength(head, size, file) },
-  });
-  return parseSafetensors(bytes, file);
+  return { tensors, metadata, source };
 }
 
 /** Serialises float32 / float64 / int32 / uint8 tensors (names sorted, 8-byte aligned header as the reference writer does). */
@@ -136,8 +128,4 @@ export function serializeSafetensors(tensors: TensorMap, metadata?: Record<strin
     pos += d.byteLength;
   }
   return out;
-}
-
-export function writeSafetensors(file: string, tensors: TensorMap, metadata?: Record<string, string>): void {
-  fs.writeFileSync(file, serializeSafetensors(tensors, metadata));
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ssad/augment';
 import { initBackend } from './backend.js';
 import { Network } from './network.js';
+import { readSafetensors } from './safetensors-files.js';
 import { TrainStep, type Batch } from './step.js';
 import { defaultMicroBatch, train, type StageConfig, type StepProgress } from './trainer.js';
 import { identical, maxAbsDiff } from './testing.test-util.js';
@@ -90,7 +91,7 @@ describe('training', () => {
   if (!fs.existsSync(imagenet)) console.warn(`train.spec: frozen-stage test skipped, ${imagenet} is absent`);
   maybeWeights('a frozen stage leaves the pretrained backbone (weights and BatchNorm statistics) unchanged', async () => {
     const net = new Network({ headWidths: [16] });
-    const report = net.loadWeights(imagenet, { strict: false });
+    const report = net.loadWeights(readSafetensors(imagenet), { strict: false });
     const before = new Map(report.loaded.map((n) => [n, net.params.get(n).dataSync().slice()]));
     const l4 = net.params.get('layer4.1.conv2.weight').dataSync().slice();
     const head = net.params.get('head.0.weight').dataSync().slice();
@@ -105,7 +106,7 @@ describe('training', () => {
     // A full-backbone backward pass takes ~100 s on the cpu backend; the mode switch itself is backend-independent.
     if (!native) return console.warn('train.spec: frozen-BN test needs the tensorflow backend, skipped');
     const net = new Network({ headWidths: [16] });
-    const loaded = net.loadWeights(imagenet, { strict: false }).loaded;
+    const loaded = net.loadWeights(readSafetensors(imagenet), { strict: false }).loaded;
     const stats = loaded.filter((n) => /running_(mean|var)$/.test(n));
     expect(stats).toContain('layer3.1.bn2.running_var');
     const snapshot = (names: string[]) => new Map(names.map((n) => [n, net.params.get(n).dataSync().slice()]));

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import { Network } from './network.js';
-import { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors } from './safetensors.js';
+import { parseSafetensors, serializeSafetensors } from './safetensors.js';
+import { readSafetensors, writeSafetensors } from './safetensors-files.js';
 import { initBackend } from './backend.js';
 import { identical } from './testing.test-util.js';
 
@@ -156,13 +157,13 @@ maybe('ImageNet weights to layer3', () => {
   it('load non-strictly; layer4 and the head keep their initialisation', () => {
     const net = new Network();
     const fresh = net.params.get('layer4.0.conv1.weight').dataSync().slice();
-    const report = net.loadWeights(imagenet, { strict: false });
+    const report = net.loadWeights(readSafetensors(imagenet), { strict: false });
     expect(report.loaded).toHaveLength(75);
     expect(report.unexpected).toEqual([]);
     expect(report.missing.every((n) => /^(layer4|head|fc)\./.test(n))).toBe(true);
     expect(report.missing).toContain('layer4.1.conv2.weight');
     expect(identical(net.params.get('layer4.0.conv1.weight').dataSync(), fresh)).toBe(true);
-    expect(() => new Network().loadWeights(imagenet)).toThrow(/resnet18-imagenet-to-layer3\.safetensors: .*missing/);
+    expect(() => new Network().loadWeights(readSafetensors(imagenet))).toThrow(/resnet18-imagenet-to-layer3\.safetensors: .*missing/);
     const y = tf.tidy(() => net.forward(tf.ones([1, 32, 32, 3])).logits.shape);
     expect(y).toEqual([1, 3]);
     net.dispose();

@@ -3,7 +3,7 @@
 // the test set has masks), and write the detector, figures, report.html and metrics.json into `dir`.
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
-import { Detector, GaussianDensity, normalizationOf, fuseScores, PatchDensity, type Network } from '@ssad/models';
+import { Detector, GaussianDensity, normalizationOf, fuseScores, PatchDensity, saveDetector, type Network } from '@ssad/models';
 import { pixelMetrics } from '@ssad/metrics';
 import type { LoadedCategory } from './dataset.js';
 import { localisationMaps } from './cam.js';
@@ -117,11 +117,12 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
       pixelThreshold: { patch: quantile(maxima(valPatch.maps), o.thresholdQuantile), gradcam: quantile(maxima(camVal), o.thresholdQuantile) },
     };
     // Shares `network` with the caller, who disposes it; the detector is not disposed here for that reason.
-    Detector.fromParts({
+    const detector = Detector.fromParts({
       network, density: gaussians[o.embedding], embedding: MODEL_EMBEDDING[o.embedding], imageSize: o.imageSize,
       threshold: chosen.threshold, thresholdQuantile: o.thresholdQuantile, metadata: { ...metadata },
       patch, imageScore: { kind: o.imageScore, normalization },
-    }).save(path.join(ctx.dir, 'detector'));
+    });
+    saveDetector(detector, path.join(ctx.dir, 'detector'));
     lap('evaluate');
 
     const localised = { patch: { maps: testPatch.maps, range: patchRange }, gradcam: { maps: camTest, range: camRange } };

@@ -3,7 +3,7 @@
 // finished run's network. Results appear in the run folder only once complete (run-folder.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Detector, initBackend, Network, type BackendChoice } from '@ssad/models';
+import { initBackend, loadDetector, Network, readSafetensors, type BackendChoice } from '@ssad/models';
 import { UsageError } from './args.js';
 import { prepareDataset } from './bench-setup.js';
 import { loadCategory } from './dataset.js';
@@ -62,7 +62,7 @@ export async function runExperiment(options: ExperimentOptions, hooks: RunHooks 
   const network = new Network({ seed: o.seed });
   try {
     if (o.weights) {
-      const report = network.loadWeights(o.weights, { strict: false });
+      const report = network.loadWeights(readSafetensors(o.weights), { strict: false });
       say('weights', `${report.loaded.length} tensors loaded from ${o.weights}, ${report.missing.length} kept at initialisation`);
     }
     if (!resume) fs.rmSync(checkpointDir, { recursive: true, force: true });
@@ -127,7 +127,7 @@ export async function evaluateRun(
   const o = resolveOptions({ ...saved, ...overrides, outDir });
   const previous = readRunMetrics(path.join(runDir, RUN_FILES.metrics));
   const timer = new Timer(previous?.timings.train === undefined ? {} : { train: previous.timings.train });
-  const detector = Detector.load(path.join(runDir, RUN_FILES.detector));
+  const detector = loadDetector(path.join(runDir, RUN_FILES.detector));
   try {
     const data = await loadCategory(o, hooks.onEvent);
     timer.lap('load');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Detector, GaussianDensity, initBackend, Network } from '@ssad/models';
+import { Detector, GaussianDensity, initBackend, Network, saveDetector } from '@ssad/models';
 import { loadRunDetector } from './saved-detector.js';
 
 describe('loadRunDetector', () => {
@@ -12,7 +12,7 @@ describe('loadRunDetector', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-det-'));
     const rows = Float32Array.from({ length: 8 * 4 }, (_, i) => Math.sin(i * 1.7) + (i % 4));
     const network = new Network({ headWidths: [8, 4] });
-    Detector.fromParts({ network, density: GaussianDensity.estimate(rows, 4), embedding: 'embedding', imageSize: 32, threshold: 1.5, thresholdQuantile: 0.99, metadata }).save(dir);
+    saveDetector(Detector.fromParts({ network, density: GaussianDensity.estimate(rows, 4), embedding: 'embedding', imageSize: 32, threshold: 1.5, thresholdQuantile: 0.99, metadata }), dir);
     network.dispose();
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
 // per-dataset map ranges, which localisation the run chose) and the run's identity in its `metadata`, and checks
 // them on load.
 import path from 'node:path';
-import { Detector, type EmbeddingKind } from '@ssad/models';
+import { loadDetector, type Detector, type EmbeddingKind } from '@ssad/models';
 import { CAM_STAGES, EMBEDDINGS, FITS, LOCALIZATIONS, type CamStage, type EmbeddingName, type FitName, type Localization } from './options.js';
 
 /** The pipeline's embedding names → the models' (the pipeline calls the head output "head"). */
@@ -38,7 +38,7 @@ export interface RunDetector {
 
 /** Loads a detector the trainer wrote; an error names detector.json when the pipeline's metadata is missing. */
 export function loadRunDetector(dir: string): RunDetector {
-  const detector = Detector.load(dir);
+  const detector = loadDetector(dir);
   try {
     const file = path.join(dir, 'detector.json');
     const m = detector.metadata as Partial<Record<keyof RunDetectorMetadata, unknown>>;

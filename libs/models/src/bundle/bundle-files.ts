@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Detector } from '../detector.js';
-import { insideFolder } from '../detector-files.js';
+import { insideFolder, saveDetector } from '../detector-files.js';
 import type { DetectorMetadata } from '../detector-manifest.js';
 import { readRegularFile } from '../read-file.js';
 import {
@@ -26,7 +26,7 @@ export function writeBundle(dir: string, detector: Detector, scoring: BundleScor
     throw new Error(`writeBundle: scoring.maps must be given exactly when the detector has a patch density (it ${detector.patch ? 'has one' : 'has none'})`);
   fs.mkdirSync(dir, { recursive: true });
   fs.rmSync(path.join(dir, BUNDLE_MANIFEST), { force: true });
-  detector.save(dir);
+  saveDetector(detector, dir);
   const files = Object.fromEntries(
     BUNDLE_FILES.filter((name) => fs.existsSync(path.join(dir, name))).map((name) => [name, { bytes: fs.statSync(path.join(dir, name)).size }]),
   );

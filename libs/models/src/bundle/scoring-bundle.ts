@@ -2,8 +2,8 @@
 // bytes. No file system here: Node reads the files from a folder (bundle-files.ts), a browser fetches them, and
 // both pass them to `fromFiles`, which checks them all (sizes, manifests, tensors) before allocating the network.
 import type { PixelImage } from '@ssad/augment';
-import { Detector } from '../detector.js';
-import { detectorPartsFrom, type DetectorSource } from '../detector-load.js';
+import type { Detector } from '../detector.js';
+import { detectorFrom, type DetectorSource } from '../detector-load.js';
 import { DETECTOR_FILES, type DetectorMetadata } from '../detector-manifest.js';
 import { parseSafetensors } from '../safetensors.js';
 import { normalizeScore } from '../score-scale.js';
@@ -64,21 +64,12 @@ export class ScoringBundle {
       state: (name) => parseSafetensors(listed(name), label(name)),
       label,
     };
-    const parts = detectorPartsFrom(source);
-    const m = parts.manifest;
-    try {
-      if ((manifest.maps !== undefined) !== (parts.patch !== undefined))
-        throw new Error(`${label(BUNDLE_MANIFEST)}: maps ${manifest.maps ? 'are given but the detector has no patch density' : 'are missing for a detector with a patch density'}`);
-      const detector = Detector.fromParts({
-        network: parts.network, density: parts.density, embedding: m.embedding, imageSize: m.imageSize, threshold: m.threshold,
-        thresholdQuantile: m.thresholdQuantile, metadata: m.metadata, patch: parts.patch, imageScore: parts.imageScore,
-      });
-      return new ScoringBundle(detector, manifest);
-    } catch (e) {
-      parts.network.dispose();
-      parts.patch?.dispose();
-      throw e;
+    const detector = detectorFrom(source);
+    if ((manifest.maps !== undefined) !== (detector.patch !== undefined)) {
+      detector.dispose();
+      throw new Error(`${label(BUNDLE_MANIFEST)}: maps ${manifest.maps ? 'are given but the detector has no patch density' : 'are missing for a detector with a patch density'}`);
     }
+    return new ScoringBundle(detector, manifest);
   }
 
   /** The size images must have for `score`: fit them first (@ssad/data's fitPixels(image, width, height, fit)). */

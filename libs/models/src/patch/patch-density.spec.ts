@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
 import { Network } from '../network.js';
-import { readSafetensors } from '../safetensors.js';
+import { readSafetensors } from '../safetensors-files.js';
 import { identical, readPng } from '../testing.test-util.js';
 import { greedyCoreset, randomSubset } from './coreset.js';
 import { PatchDensity, resolvePatchDensityOptions } from './patch-density.js';
@@ -36,7 +36,7 @@ beforeAll(() => initBackend());
   let masks: Array<Uint8Array | undefined>;
   beforeAll(async () => {
     network = new Network();
-    network.loadWeights(weights, { strict: false });
+    network.loadWeights(readSafetensors(weights), { strict: false });
     const train = await Promise.all(manifest.train.map((f: string) => readPng(path.join(bottle, f))));
     const test = await Promise.all(manifest.test.map((f: string) => readPng(path.join(bottle, f))));
     masks = await Promise.all(
