@@ -2,6 +2,7 @@
 // Fast house-rule lint for one project (no ESLint: the rules that matter here are few and textual).
 // Usage: node tools/lint.mjs <projectRoot>
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 
 const projectRoot = process.argv[2];
@@ -50,6 +51,28 @@ for (const file of fs.existsSync(srcDir) ? walk(srcDir) : []) {
     }
   });
 }
+// A browser entry (src/browser.ts: the package's "browser" export) and everything it imports must not reach Node:
+// no built-in modules, and other @ssad libs only if they are portable or have a browser entry themselves.
+const browserEntry = path.join(srcDir, 'browser.ts');
+if (fs.existsSync(browserEntry)) {
+  const builtins = new Set(builtinModules);
+  const browserSafeLib = (name) => portable.has(name) || fs.existsSync(path.join('libs', name, 'src', 'browser.ts'));
+  const seen = new Set();
+  const visit = (file, from) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    if (!fs.existsSync(file)) return problems.push(`${from}: imports ${file}, which does not exist`);
+    for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*|^import\s+)['"]([^'"]+)['"]/gm)) {
+      if (spec.startsWith('.')) visit(path.join(path.dirname(file), spec.replace(/\.js$/, '.ts')), file);
+      else if (spec.startsWith('node:') || builtins.has(spec.split('/')[0]))
+        problems.push(`${file}: imports "${spec}", but ${browserEntry} (the browser entry) reaches this file`);
+      else if (/^@ssad\//.test(spec) && !browserSafeLib(spec.slice(6)))
+        problems.push(`${file}: imports "${spec}", which has no browser entry, but ${browserEntry} reaches this file`);
+    }
+  };
+  visit(browserEntry, browserEntry);
+}
+
 if (problems.length) {
   console.error(problems.join('\n'));
   console.error(`lint: ${problems.length} problem(s) in ${projectRoot}`);
