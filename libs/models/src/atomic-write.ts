@@ -21,7 +21,13 @@ const REASONS: Record<string, string> = {
   ENOTEMPTY: 'folder not empty',
   ENAMETOOLONG: 'name too long',
   EIO: 'input/output error',
+  ELOOP: 'too many levels of symbolic links',
 };
+
+/** The system error code in words, e.g. ENOSPC → 'no space left on the device (ENOSPC)'. */
+export function fsReason(code: string): string {
+  return REASONS[code] ? `${REASONS[code]} (${code})` : code;
+}
 const VERBS: Record<string, string> = {
   mkdir: 'create folder', open: 'open', write: 'write', fsync: 'write', rename: 'rename', unlink: 'remove', rmdir: 'remove', rm: 'remove',
   scandir: 'list', copyfile: 'copy', close: 'write',

@@ -1,8 +1,9 @@
 // Training checkpoints: one safetensors file with the parameters (torch layout, torchvision names), the momentum
-// buffers (`momentum.<name>`) and the loop position as JSON metadata. Written to a temporary file then renamed,
-// so a crash mid-write leaves the previous checkpoint intact.
+// buffers (`momentum.<name>`) and the loop position as JSON metadata. Written atomically (a temporary file beside
+// it, flushed, renamed over it), so a crash mid-write leaves the previous checkpoint intact.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ensureFolder } from './atomic-write.js';
 import type { Network, ResolvedNetworkOptions } from './network.js';
 import { fromTorch, toTorch } from './params.js';
 import type { TensorMap } from './safetensors.js';
@@ -32,7 +33,7 @@ interface Meta extends CheckpointPosition {
 }
 
 export function saveCheckpoint(dir: string, net: Network, sgd: Sgd, position: CheckpointPosition, fingerprint: string): string {
-  fs.mkdirSync(dir, { recursive: true });
+  ensureFolder(dir);
   const tensors: TensorMap = net.params.toTorchState();
   for (const [name, buf] of sgd.buffers) {
     const spec = net.params.specs.get(name)!;
@@ -40,8 +41,7 @@ export function saveCheckpoint(dir: string, net: Network, sgd: Sgd, position: Ch
   }
   const meta: Meta = { formatVersion: CHECKPOINT_FORMAT, ...position, network: net.options, fingerprint, pretrained: [...net.pretrained] };
   const file = path.join(dir, CHECKPOINT_FILE);
-  writeSafetensors(`${file}.tmp`, tensors, { ssad: JSON.stringify(meta) });
-  fs.renameSync(`${file}.tmp`, file);
+  writeSafetensors(file, tensors, { ssad: JSON.stringify(meta) });
   return file;
 }
 

@@ -3,6 +3,7 @@
 // (or loops) is refused by name, and so are directories, devices and FIFOs (see read-file.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { replaceFolder, writeFileAtomic } from './atomic-write.js';
 import type { Detector } from './detector.js';
 import { detectorFrom, type DetectorSource } from './detector-load.js';
 import { DETECTOR_FILES, MAX_MANIFEST_BYTES } from './detector-manifest.js';
@@ -64,10 +65,19 @@ export function loadDetector(dir: string, options: { batchSize?: number } = {}):
   return detectorFrom(folderSource(dir), options);
 }
 
-/** Writes `detector` into `dir` (created); detector.json last, so a folder with a manifest is complete. */
+/** The names a detector folder holds. */
+export const DETECTOR_FOLDER = { names: Object.values(DETECTOR_FILES), what: 'detector folder' };
+
+/** Writes the detector's files into `dir`, an existing empty folder (saveDetector and writeBundle make it). */
+export function writeDetectorFiles(detector: Detector, dir: string): void {
+  for (const [name, bytes] of detector.toFiles()) writeFileAtomic(path.join(dir, name), bytes);
+}
+
+/**
+ * Writes `detector` as the folder `dir`, atomically: the files go to a temporary sibling folder that then replaces
+ * `dir` (atomic-write.ts), so a crash or a full disk leaves the previous detector or the new one, never a mix. An
+ * existing `dir` holding other files than a detector's is refused.
+ */
 export function saveDetector(detector: Detector, dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const files = detector.toFiles();
-  if (!files.has(DETECTOR_FILES.patch)) fs.rmSync(path.join(dir, DETECTOR_FILES.patch), { force: true });
-  for (const [name, bytes] of files) fs.writeFileSync(path.join(dir, name), bytes);
+  replaceFolder(dir, (tmp) => writeDetectorFiles(detector, tmp), DETECTOR_FOLDER);
 }

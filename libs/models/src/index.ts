@@ -19,3 +19,7 @@ export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FILE, CHECKPOINT_FORMAT, typ
 export { exportLayersModel, loadExportedModel, toLayersModel, EXPORT_FILES } from './export.js';
 export { folderSource, loadDetector, saveDetector } from './detector-files.js';
 export { writeBundle, readBundle, type BundleScoring } from './bundle/bundle-files.js';
+export {
+  writeFileAtomic, replaceFolder, moveIntoPlace, removeFolder, ensureFolder, observeWrites, describeFsError, isWriteFault, fsReason, WriteError,
+  type WriteStep,
+} from './atomic-write.js';

@@ -1,5 +1,5 @@
 // safetensors files on disk (Node): the bytes through read-file.ts's checks, then safetensors.ts's parser.
-import * as fs from 'node:fs';
+import { writeFileAtomic } from './atomic-write.js';
 import { readRegularFile } from './read-file.js';
 import { HEAD_BYTES, headerLength } from './safetensors-header.js';
 import { parseSafetensors, serializeSafetensors, type SafetensorsFile, type TensorMap } from './safetensors.js';
@@ -13,6 +13,7 @@ export function readSafetensors(file: string): SafetensorsFile {
   return parseSafetensors(bytes, file);
 }
 
+/** Writes atomically (atomic-write.ts): a crash leaves the previous file or the whole new one. */
 export function writeSafetensors(file: string, tensors: TensorMap, metadata?: Record<string, string>): void {
-  fs.writeFileSync(file, serializeSafetensors(tensors, metadata));
+  writeFileAtomic(file, serializeSafetensors(tensors, metadata));
 }

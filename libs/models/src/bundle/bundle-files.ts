@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Detector } from '../detector.js';
-import { insideFolder, saveDetector } from '../detector-files.js';
+import { replaceFolder, writeFileAtomic } from '../atomic-write.js';
+import { insideFolder, writeDetectorFiles } from '../detector-files.js';
 import type { DetectorMetadata } from '../detector-manifest.js';
 import { readRegularFile } from '../read-file.js';
 import {
@@ -20,20 +21,24 @@ export interface BundleScoring {
   metadata?: DetectorMetadata;
 }
 
-/** Writes `detector` and its scoring settings as a bundle into `dir` (created); bundle.json last. */
+/**
+ * Writes `detector` and its scoring settings as the bundle folder `dir`, atomically (a temporary sibling folder
+ * replaces `dir`, see atomic-write.ts): a crash or a full disk leaves the previous bundle or the new one. An
+ * existing `dir` holding other files than a bundle's is refused.
+ */
 export function writeBundle(dir: string, detector: Detector, scoring: BundleScoring): void {
   if ((scoring.maps !== undefined) !== (detector.patch !== undefined))
     throw new Error(`writeBundle: scoring.maps must be given exactly when the detector has a patch density (it ${detector.patch ? 'has one' : 'has none'})`);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.rmSync(path.join(dir, BUNDLE_MANIFEST), { force: true });
-  saveDetector(detector, dir);
-  const files = Object.fromEntries(
-    BUNDLE_FILES.filter((name) => fs.existsSync(path.join(dir, name))).map((name) => [name, { bytes: fs.statSync(path.join(dir, name)).size }]),
-  );
-  const text = `${JSON.stringify({ format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, files, ...scoring, metadata: scoring.metadata ?? {} }, null, 2)}\n`;
-  // The reader's checks on what is about to be written: a bundle that would not load is never written.
-  parseBundleManifest(text, path.join(dir, BUNDLE_MANIFEST));
-  fs.writeFileSync(path.join(dir, BUNDLE_MANIFEST), text);
+  replaceFolder(dir, (tmp) => {
+    writeDetectorFiles(detector, tmp);
+    const files = Object.fromEntries(
+      BUNDLE_FILES.filter((name) => fs.existsSync(path.join(tmp, name))).map((name) => [name, { bytes: fs.statSync(path.join(tmp, name)).size }]),
+    );
+    const text = `${JSON.stringify({ format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, files, ...scoring, metadata: scoring.metadata ?? {} }, null, 2)}\n`;
+    // The reader's checks on what is about to be written: a bundle that would not load is never written.
+    parseBundleManifest(text, path.join(dir, BUNDLE_MANIFEST));
+    writeFileAtomic(path.join(tmp, BUNDLE_MANIFEST), text);
+  }, { names: [...BUNDLE_FILES, BUNDLE_MANIFEST], what: 'scoring bundle' });
 }
 
 /** Reads and checks the bundle in `dir`. */
