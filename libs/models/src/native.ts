@@ -17,7 +17,10 @@ interface NodeBackend {
 
 /** The tfjs-node backend, if active (and not disabled with SSAD_NATIVE_KERNELS=0). */
 export function nativeBackend(): NodeBackend | undefined {
-  if (tf.getBackend() !== 'tensorflow' || process.env.SSAD_NATIVE_KERNELS === '0') return undefined;
+  if (tf.getBackend() !== 'tensorflow') return undefined;
+  // Only Node gets here; the cast keeps this module free of Node's types for the browser entry.
+  const { process } = globalThis as unknown as { process: { env: Record<string, string | undefined> } };
+  if (process.env.SSAD_NATIVE_KERNELS === '0') return undefined;
   const b = tf.backend() as unknown as Partial<NodeBackend>;
   return b.binding && typeof b.executeMultipleOutputs === 'function' ? (b as NodeBackend) : undefined;
 }

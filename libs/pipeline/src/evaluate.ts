@@ -112,6 +112,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
       camStage: o.camStage, mapRange: camRange, patchMapRange: patchRange, localization: o.localization, fit: o.fit,
       category: o.category, seed: o.seed, createdAt: new Date().toISOString(),
       scoreStd: stdOf(candidates[o.imageScore].val),
+      validationScores: Array.from(candidates[o.imageScore].val),
       // A pixel is flagged where a normal image's map rarely reaches: the threshold quantile of the validation
       // images' map maxima (for patch maps, the patch image score's own threshold).
       pixelThreshold: { patch: quantile(maxima(valPatch.maps), o.thresholdQuantile), gradcam: quantile(maxima(camVal), o.thresholdQuantile) },

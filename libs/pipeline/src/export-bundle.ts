@@ -1,5 +1,6 @@
 // export: a run's detector as a self-contained scoring bundle (@ssad/models' format: the detector folder plus
-// bundle.json with the fit, the 0–1 score's scale, the patch maps' range and pixel threshold, and provenance),
+// bundle.json with the fit, the 0–1 score's scale, the patch maps' range and pixel threshold, the validation
+// scores behind the threshold, and provenance),
 // which Node loads with readBundle and a browser with ScoringBundle.fromFiles.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +36,7 @@ export async function exportBundle(detectorPath: string, outDir: string): Promis
       fit: meta.fit ?? 'squash',
       scoreScale: meta.scoreStd,
       maps: detector.patch && meta.patchMapRange ? { range: meta.patchMapRange, pixelThreshold: meta.pixelThreshold.patch } : undefined,
+      validationScores: meta.validationScores,
       metadata: {
         category: meta.category, seed: meta.seed, trainedAt: meta.createdAt, exportedAt: new Date().toISOString(),
         versions: { ...softwareVersions(), backend: backend.backend }, metrics: measured,

@@ -37,5 +37,7 @@ describe('loadRunDetector', () => {
     expect(() => loadRunDetector(dir)).toThrow(/detector\.json: metadata\.localization is patch but the detector has no patch density/);
     fs.writeFileSync(file, JSON.stringify({ ...manifest, metadata: { ...metadata, localization: 'pixels' } }));
     expect(() => loadRunDetector(dir)).toThrow(/metadata\.localization must be one of patch, gradcam \(got pixels\)/);
+    fs.writeFileSync(file, JSON.stringify({ ...manifest, metadata: { ...metadata, validationScores: [1, 'x'] } }));
+    expect(() => loadRunDetector(dir)).toThrow(/detector\.json: metadata\.validationScores must be a non-empty list of finite numbers/);
   });
 });

@@ -26,6 +26,8 @@ export interface RunDetectorMetadata {
    * (see normalized-score.ts). Absent in detectors written before it.
    */
   scoreStd?: number;
+  /** The validation normal images' chosen image scores, the threshold's quantile was taken of (absent in older detectors). */
+  validationScores?: number[];
   /** Map value from which a pixel counts as anomalous, per localisation (absent in older detectors). */
   pixelThreshold?: { patch: number; gradcam: number };
 }
@@ -53,6 +55,9 @@ export function loadRunDetector(dir: string): RunDetector {
       throw new Error(`${file}: metadata.localization is patch but the detector has no patch density or patchMapRange`);
     if (m.scoreStd !== undefined && !(typeof m.scoreStd === 'number' && m.scoreStd > 0 && Number.isFinite(m.scoreStd)))
       throw new Error(`${file}: metadata.scoreStd must be a positive number (got ${JSON.stringify(m.scoreStd)})`);
+    const vs = m.validationScores;
+    if (vs !== undefined && !(Array.isArray(vs) && vs.length > 0 && vs.every((v) => Number.isFinite(v))))
+      throw new Error(`${file}: metadata.validationScores must be a non-empty list of finite numbers`);
     const pt = m.pixelThreshold as { patch?: unknown; gradcam?: unknown } | undefined;
     if (pt !== undefined && !(typeof pt === 'object' && pt !== null && Number.isFinite(pt.patch) && Number.isFinite(pt.gradcam)))
       throw new Error(`${file}: metadata.pixelThreshold must be { patch, gradcam } numbers (got ${JSON.stringify(pt)})`);
@@ -67,6 +72,7 @@ export function loadRunDetector(dir: string): RunDetector {
       seed: Number(m.seed),
       createdAt: String(m.createdAt),
       scoreStd: m.scoreStd as number | undefined,
+      validationScores: vs as number[] | undefined,
       pixelThreshold: pt as RunDetectorMetadata['pixelThreshold'],
     };
     return { detector, embedding, meta };

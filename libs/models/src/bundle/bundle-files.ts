@@ -18,6 +18,8 @@ export interface BundleScoring {
   scoreScale: number;
   /** Required exactly when the detector has a patch density. */
   maps?: BundleMaps;
+  /** The validation normal images' chosen image scores (the threshold's quantile was taken of these). */
+  validationScores?: number[];
   metadata?: DetectorMetadata;
 }
 

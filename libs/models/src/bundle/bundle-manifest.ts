@@ -6,7 +6,9 @@ import { DETECTOR_FILES, type DetectorMetadata } from '../detector-manifest.js';
 import { parseStrictJson } from '../strict-json.js';
 
 export const BUNDLE_FORMAT = 'ssad-bundle';
-export const BUNDLE_FORMAT_VERSION = 1;
+/** Written by writeBundle. Version 2 added `validationScores`; version 1 bundles still load (without them). */
+export const BUNDLE_FORMAT_VERSION = 2;
+export const BUNDLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 export const BUNDLE_MANIFEST = 'bundle.json';
 /** bundle.json is small; a larger one is refused before it is parsed. */
 export const MAX_BUNDLE_MANIFEST_BYTES = 1024 * 1024;
@@ -35,6 +37,11 @@ export interface BundleManifest {
   scoreScale: number;
   /** Present when the detector has a patch density (dense anomaly maps). */
   maps?: BundleMaps;
+  /**
+   * (v2) The validation normal images' chosen image scores, the ones the threshold is a quantile of: what a page
+   * shows beside its threshold slider. Absent in v1 and in bundles of runs evaluated before they were kept.
+   */
+  validationScores?: number[];
   /** Provenance, free-form JSON (category, seed, versions, metrics…). */
   metadata: DetectorMetadata;
 }
@@ -56,8 +63,8 @@ export function parseBundleManifest(text: string, source: string): BundleManifes
   if (!isObject(json)) return fail('the manifest', 'must be a JSON object');
   const m = json;
   if (m.format !== BUNDLE_FORMAT) fail('format', `is ${JSON.stringify(m.format)}, expected "${BUNDLE_FORMAT}" (is this an ssad scoring bundle?)`);
-  if (m.formatVersion !== BUNDLE_FORMAT_VERSION)
-    fail('formatVersion', `${JSON.stringify(m.formatVersion)} is not supported (this @ssad/models reads version ${BUNDLE_FORMAT_VERSION})`);
+  if (!BUNDLE_FORMAT_VERSIONS.includes(m.formatVersion as number))
+    fail('formatVersion', `${JSON.stringify(m.formatVersion)} is not supported (this @ssad/models reads versions ${BUNDLE_FORMAT_VERSIONS.join(' and ')})`);
   if (!isObject(m.files)) fail('files', 'must be an object of { bytes } by file name');
   const files: Record<string, { bytes: number }> = {};
   for (const [name, entry] of Object.entries(m.files as Record<string, unknown>)) {
@@ -78,6 +85,16 @@ export function parseBundleManifest(text: string, source: string): BundleManifes
     maps = { range: { min: r.min as number, max: r.max as number }, pixelThreshold: v.pixelThreshold as number };
   }
   if (maps !== undefined && !files[DETECTOR_FILES.patch]) fail('maps', `needs a patch density (${DETECTOR_FILES.patch} in files)`);
+  let validationScores: number[] | undefined;
+  if (m.validationScores !== undefined) {
+    if (m.formatVersion === 1) fail('validationScores', 'is a version 2 field (formatVersion is 1)');
+    const v = m.validationScores;
+    if (!Array.isArray(v) || v.length === 0 || !v.every(finite)) fail('validationScores', 'must be a non-empty list of finite numbers');
+    validationScores = v as number[];
+  }
   if (!isObject(m.metadata)) fail('metadata', 'must be an object');
-  return { format: BUNDLE_FORMAT, formatVersion: BUNDLE_FORMAT_VERSION, files, fit: m.fit as BundleFit, scoreScale: m.scoreScale as number, maps, metadata: m.metadata as DetectorMetadata };
+  return {
+    format: BUNDLE_FORMAT, formatVersion: m.formatVersion as number, files, fit: m.fit as BundleFit, scoreScale: m.scoreScale as number, maps, validationScores,
+    metadata: m.metadata as DetectorMetadata,
+  };
 }

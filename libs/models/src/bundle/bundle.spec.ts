@@ -17,7 +17,7 @@ describe('scoring bundle', () => {
   let root: string;
   let det: Detector;
   let test: PixelImage[];
-  const scoring = { fit: 'pad' as const, scoreScale: 0.5, maps: { range: { min: 0, max: 2 }, pixelThreshold: 1.5 }, metadata: { category: 'tiny' } };
+  const scoring = { fit: 'pad' as const, scoreScale: 0.5, maps: { range: { min: 0, max: 2 }, pixelThreshold: 1.5 }, validationScores: [0.25, 1, 1.5], metadata: { category: 'tiny' } };
 
   beforeAll(async () => {
     await initBackend();
@@ -39,6 +39,8 @@ describe('scoring bundle', () => {
     try {
       expect(bundle).toMatchObject({ fit: 'pad', scoreScale: 0.5, threshold: det.threshold, inputSize: { width: 32, height: 32 }, metadata: { category: 'tiny' } });
       expect(bundle.maps).toEqual(scoring.maps);
+      expect(bundle.formatVersion).toBe(2);
+      expect(bundle.validationScores).toEqual([0.25, 1, 1.5]);
       const expected = det.scoreAll(test);
       const got = bundle.score(test);
       got.forEach((g, i) => {
@@ -61,7 +63,13 @@ describe('scoring bundle', () => {
     const withManifest = (m: object) => new Map([...files, [BUNDLE_MANIFEST, new TextEncoder().encode(JSON.stringify(m))]]);
     const truncated = new Map([...files, ['density.safetensors', files.get('density.safetensors')!.subarray(0, 100)]]);
     expect(() => ScoringBundle.fromFiles(truncated, 'b/')).toThrow('b/density.safetensors: 100 bytes, bundle.json says');
-    expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, formatVersion: 2 }), 'b/')).toThrow('b/bundle.json: formatVersion 2 is not supported');
+    expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, formatVersion: 3 }), 'b/')).toThrow('b/bundle.json: formatVersion 3 is not supported (this @ssad/models reads versions 1 and 2)');
+    expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, validationScores: [1, null] }), 'b/')).toThrow('b/bundle.json: validationScores must be a non-empty list of finite numbers');
+    expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, formatVersion: 1 }), 'b/')).toThrow('b/bundle.json: validationScores is a version 2 field (formatVersion is 1)');
+    // A version 1 bundle (no validation scores) still loads.
+    const v1 = ScoringBundle.fromFiles(withManifest({ ...manifest, formatVersion: 1, validationScores: undefined }), 'b/');
+    expect([v1.formatVersion, v1.validationScores]).toEqual([1, undefined]);
+    v1.dispose();
     expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, fit: 'crop' }), 'b/')).toThrow(/fit must be one of squash, pad/);
     expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, maps: undefined }), 'b/')).toThrow(/maps are missing for a detector with a patch density/);
     expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, files: { ...manifest.files, 'x.bin': { bytes: 1 } } }), 'b/')).toThrow(/files\["x.bin"\] is not a bundle file/);

@@ -94,6 +94,15 @@ export class ScoringBundle {
     return this.manifest.maps;
   }
 
+  /** The validation normal images' scores the threshold came from (undefined in bundles without them). */
+  get validationScores(): readonly number[] | undefined {
+    return this.manifest.validationScores;
+  }
+
+  get formatVersion(): number {
+    return this.manifest.formatVersion;
+  }
+
   get metadata(): Readonly<DetectorMetadata> {
     return this.manifest.metadata;
   }
