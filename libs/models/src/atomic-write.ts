@@ -117,11 +117,14 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes what killed processes of this host left of earlier writes to `target` (never another host's, or a live one's). */
-function removeStale(target: string): void {
-  const dir = path.dirname(target);
-  const prefix = `.${path.basename(target)}.`;
-  const host = TAG.slice(0, TAG.lastIndexOf('-'));
+const HOST = TAG.slice(0, TAG.lastIndexOf('-'));
+const TEMPORARY = /^\.(.+)\.(?:tmp|old)-(.+)-(\d+)$/;
+
+/**
+ * Removes what killed processes of this host left in `dir` of earlier writes (to `base` only, when given): never
+ * another host's temporaries, nor those of a process still running.
+ */
+export function removeStaleTemporaries(dir: string, base?: string): void {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -129,10 +132,14 @@ function removeStale(target: string): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const m = /^(?:tmp|old)-(.+)-(\d+)$/.exec(name.slice(prefix.length));
-    if (m && m[1] === host && Number(m[2]) !== process.pid && !alive(Number(m[2]))) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    const m = TEMPORARY.exec(name);
+    if (m && (base === undefined || m[1] === base) && m[2] === HOST && Number(m[3]) !== process.pid && !alive(Number(m[3])))
+      fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
+}
+
+function removeStale(target: string): void {
+  removeStaleTemporaries(path.dirname(target), path.basename(target));
 }
 
 /** fsync of a folder, so a rename in it survives a power loss; not every file system allows it. */

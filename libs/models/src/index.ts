@@ -20,6 +20,6 @@ export { exportLayersModel, loadExportedModel, toLayersModel, EXPORT_FILES } fro
 export { folderSource, loadDetector, saveDetector } from './detector-files.js';
 export { writeBundle, readBundle, type BundleScoring } from './bundle/bundle-files.js';
 export {
-  writeFileAtomic, replaceFolder, moveIntoPlace, removeFolder, ensureFolder, observeWrites, describeFsError, isWriteFault, fsReason, WriteError,
+  writeFileAtomic, replaceFolder, moveIntoPlace, removeFolder, removeStaleTemporaries, ensureFolder, observeWrites, describeFsError, isWriteFault, fsReason, WriteError,
   type WriteStep,
 } from './atomic-write.js';

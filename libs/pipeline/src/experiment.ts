@@ -3,7 +3,7 @@
 // finished run's network. Results appear in the run folder only once complete (run-folder.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { initBackend, loadDetector, Network, readSafetensors, type BackendChoice } from '@ssad/models';
+import { DETECTOR_FILES, initBackend, loadDetector, Network, readSafetensors, removeFolder, type BackendChoice } from '@ssad/models';
 import { UsageError } from './args.js';
 import { prepareDataset } from './bench-setup.js';
 import { loadCategory } from './dataset.js';
@@ -75,7 +75,8 @@ export async function runExperiment(options: ExperimentOptions, hooks: RunHooks 
       dir: staging, backend: backend.backend, versions: versions(backend), timer, onEvent: hooks.onEvent, signal: hooks.signal,
     });
     publish(staging, o, history);
-    if (!hooks.keepCheckpoint) fs.rmSync(checkpointDir, { recursive: true, force: true });
+    // Gone at once (renamed away first): a kill here leaves a finished run, not one with half a checkpoint.
+    if (!hooks.keepCheckpoint) removeFolder(checkpointDir);
     return metrics;
   } catch (err) {
     // Nothing half-written stays; a checkpoint of finished epochs does (--resume continues, or re-evaluates).
@@ -117,7 +118,10 @@ export async function evaluateRun(
   overrides: EvaluationOverrides = {},
   target: { save?: boolean; outDir?: string } = {},
 ): Promise<{ metrics: RunMetrics; outDir: string }> {
-  if (runState(runDir) !== 'finished') throw new Error(`${runDir}: not a finished run folder (no metrics.json; train it first)`);
+  // A run whose results were being replaced when it was killed (`evaluate --save`) has lost its metrics.json but
+  // still has a whole detector (each entry is replaced whole), so it can be evaluated again.
+  if (runState(runDir) !== 'finished' && !fs.existsSync(path.join(runDir, RUN_FILES.detector, DETECTOR_FILES.manifest)))
+    throw new Error(`${runDir}: not a finished run folder (no metrics.json; train it first)`);
   const optionsPath = path.join(runDir, RUN_FILES.options);
   if (!fs.existsSync(optionsPath)) throw new Error(`${runDir}: not a run folder (no options.json)`);
   if (target.save && target.outDir) throw new UsageError('--save and --out exclude each other (--save writes into the run folder itself)');

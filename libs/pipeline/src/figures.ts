@@ -1,14 +1,13 @@
 // The run's figures, rendered by @ssad/viz: ROC, PRO (one curve per localisation method), t-SNE of real and
 // artificial embeddings, training curves, score histogram, heatmap rows of each method (patch/heatmap_and_masks_N.png,
 // gradcam/heatmap_and_masks_N.png: the same test images in both) and the pretext sample grid.
-import fs from 'node:fs';
 import path from 'node:path';
 import { pretextSample, Rng, type PixelImage } from '@ssad/augment';
 import { proCurve, rocCurve } from '@ssad/metrics';
-import type { Network } from '@ssad/models';
+import { ensureFolder, writeFileAtomic, type Network } from '@ssad/models';
 import {
   embed2d, heatmapToMask, normalizeMaps, renderHeatmapRows, renderPretextGrid, renderPro, renderRoc, renderScatter, renderScoreHistogram,
-  renderTrainingCurves, savePng, type HeatmapRow, type MapRange,
+  renderTrainingCurves, type HeatmapRow, type MapRange,
 } from '@ssad/viz';
 import type { LoadedCategory } from './dataset.js';
 import { computeEmbeddings, selectRows, type EmbeddingSet } from './embeddings.js';
@@ -44,9 +43,10 @@ function spread(indices: number[], count: number): number[] {
 export async function renderFigures(runDir: string, f: FigureInput): Promise<ReportFigure[]> {
   const o = f.options;
   const out: ReportFigure[] = [];
+  // Atomic like every run file, and a full disk's error names the figure.
   const save = async (file: string, title: string, png: Buffer) => {
-    fs.mkdirSync(path.dirname(path.join(runDir, file)), { recursive: true });
-    await savePng(path.join(runDir, file), png);
+    ensureFolder(path.dirname(path.join(runDir, file)));
+    writeFileAtomic(path.join(runDir, file), png);
     out.push({ file, title });
   };
   const say = (message: string) => f.onEvent?.({ kind: 'phase', phase: 'figures', message });

@@ -1,6 +1,7 @@
 // Anomaly maps as NumPy .npy files (format 1.0, little-endian float32, C order): the raw values, loadable with
 // `numpy.load` or `readNpy`, for users who post-process maps themselves.
 import fs from 'node:fs';
+import { writeFileAtomic } from '@ssad/models';
 
 const MAGIC = '\x93NUMPY';
 
@@ -20,7 +21,7 @@ export function encodeNpy(values: Float32Array, shape: readonly number[]): Uint8
 }
 
 export function writeNpy(file: string, values: Float32Array, shape: readonly number[]): void {
-  fs.writeFileSync(file, encodeNpy(values, shape));
+  writeFileAtomic(file, encodeNpy(values, shape));
 }
 
 /** Reads a float32 little-endian C-order .npy file (what writeNpy writes); errors name the file. */

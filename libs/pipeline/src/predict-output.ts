@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
 import { cropToContent, writeMaskPng, type ContentBox } from '@ssad/data';
-import { normalizeMap, renderPrediction, resizeMap, savePng, type MapRange } from '@ssad/viz';
+import { writeFileAtomic } from '@ssad/models';
+import { normalizeMap, renderPrediction, resizeMap, type MapRange } from '@ssad/viz';
 import { writeNpy } from './npy.js';
 
 export interface PredictionFiles {
@@ -36,7 +37,7 @@ export async function writePredictionFiles(outDir: string, stem: string, v: Pred
   const raw = resizeMap(content, v.content.width, v.content.height, width, height);
   const mask = Uint8Array.from(raw, (x) => (x >= v.pixelThreshold ? 1 : 0));
   const heatmap = normalizeMap(raw, v.range).map((x) => Math.min(1, Math.max(0, x)));
-  await savePng(
+  writeFileAtomic(
     path.join(outDir, files.overlay),
     renderPrediction({ image: v.image, heatmap, range: v.range, mask, pixelThreshold: v.pixelThreshold, text: v.text, anomalous: v.anomalous }),
   );

@@ -2,6 +2,7 @@
 // moved or zipped as a whole).
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '@ssad/models';
 import type { ExperimentOptions } from './options.js';
 import type { RunMetrics } from './run-metrics.js';
 
@@ -96,5 +97,5 @@ function imageTable(m: RunMetrics): string {
 
 export function writeReport(runDir: string, metrics: RunMetrics, options: ExperimentOptions, figures: readonly ReportFigure[]): void {
   const present = figures.filter((f) => fs.existsSync(path.join(runDir, f.file)));
-  fs.writeFileSync(path.join(runDir, 'report.html'), reportHtml(metrics, options, present));
+  writeFileAtomic(path.join(runDir, 'report.html'), reportHtml(metrics, options, present));
 }

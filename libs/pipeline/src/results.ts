@@ -1,7 +1,7 @@
 // The benchmark's tables: results.md (like the reference table, mean ± std over seeds, an average row),
 // results.csv (one row per run) and results.json (everything, with versions, backend, preset and timings).
-import fs from 'node:fs';
 import path from 'node:path';
+import { ensureFolder, writeFileAtomic } from '@ssad/models';
 import type { EmbeddingName, ImageScoreName, Localization } from './options.js';
 import { EMBEDDINGS, IMAGE_SCORES, LOCALIZATIONS } from './options.js';
 import type { RunMetrics } from './run-metrics.js';
@@ -168,9 +168,10 @@ export function resultsCsv(runs: readonly RunRecord[]): string {
 }
 
 export function writeResults(outDir: string, header: SweepHeader, runs: readonly RunRecord[], finished: boolean): void {
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'results.md'), resultsMarkdown(header, runs));
-  fs.writeFileSync(path.join(outDir, 'results.csv'), resultsCsv(runs));
+  // Each file atomically: a sweep killed while writing them leaves the previous complete versions.
+  ensureFolder(outDir);
+  writeFileAtomic(path.join(outDir, 'results.md'), resultsMarkdown(header, runs));
+  writeFileAtomic(path.join(outDir, 'results.csv'), resultsCsv(runs));
   const wall = (Date.now() - Date.parse(header.startedAt)) / 1000;
   writeJsonAtomic(path.join(outDir, 'results.json'), {
     ...header,

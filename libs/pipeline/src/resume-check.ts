@@ -3,8 +3,10 @@
 // --resume. Evaluation-only settings (embedding, image score, figures…) may change: they apply after training.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureFolder } from '@ssad/models';
 import { flagOf } from './cli-options.js';
 import { DEFAULTS, type ExperimentOptions } from './options.js';
+import { writeJsonAtomic } from './run-metrics.js';
 
 export const TRAINING_KEYS = [
   'dataRoot', 'folders', 'category', 'imageSize', 'fit', 'weights', 'seed', 'batchSize', 'frozenEpochs', 'fullEpochs', 'lrFrozen', 'lrFull',
@@ -19,8 +21,8 @@ export function trainingSettings(o: ExperimentOptions): Record<string, unknown> 
 }
 
 export function writeTrainingSettings(checkpointDir: string, o: ExperimentOptions): void {
-  fs.mkdirSync(checkpointDir, { recursive: true });
-  fs.writeFileSync(path.join(checkpointDir, TRAINING_SETTINGS_FILE), `${JSON.stringify(trainingSettings(o), null, 2)}\n`);
+  ensureFolder(checkpointDir);
+  writeJsonAtomic(path.join(checkpointDir, TRAINING_SETTINGS_FILE), trainingSettings(o));
 }
 
 /**

@@ -4,7 +4,7 @@
 // keeps.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHECKPOINT_FILE } from '@ssad/models';
+import { CHECKPOINT_FILE, moveIntoPlace, removeStaleTemporaries } from '@ssad/models';
 import { UsageError } from './args.js';
 
 export const RUN_FILES = {
@@ -88,14 +88,20 @@ export function openStaging(outDir: string): string {
 
 /**
  * Moves everything from the staging folder into `outDir`, replacing the previous results (the checkpoint and
- * earlier evaluations stay); metrics.json goes last.
+ * earlier evaluations stay). The old metrics.json goes first and the new one comes last, and each entry is
+ * replaced whole (moveIntoPlace), so a process killed part way leaves an unfinished run whose files are each an old
+ * or a new complete one, never a finished run with missing or half-written parts.
  */
 export function publishStaging(staging: string, outDir: string): void {
-  clearRun(outDir, [RUN_FILES.checkpoint, RUN_FILES.evaluations, STAGING]);
+  fs.rmSync(path.join(outDir, RUN_FILES.metrics), { force: true });
   const names = fs.readdirSync(staging).filter((n) => n !== RUN_FILES.metrics);
-  for (const name of [...names, RUN_FILES.metrics])
-    if (fs.existsSync(path.join(staging, name))) fs.renameSync(path.join(staging, name), path.join(outDir, name));
+  for (const name of names) moveIntoPlace(path.join(staging, name), path.join(outDir, name));
+  // What the previous run had and this one has not (e.g. a t-SNE figure no longer made).
+  clearRun(outDir, [RUN_FILES.checkpoint, RUN_FILES.evaluations, STAGING, ...names]);
+  moveIntoPlace(path.join(staging, RUN_FILES.metrics), path.join(outDir, RUN_FILES.metrics));
   fs.rmSync(staging, { recursive: true, force: true });
+  // Hidden temporaries of writes that killed processes left here (e.g. `.detector.old-<host>-<pid>`).
+  removeStaleTemporaries(outDir);
 }
 
 /**

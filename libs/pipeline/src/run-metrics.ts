@@ -1,6 +1,7 @@
 // metrics.json: the one record of a finished run. The benchmark resumes by trusting only files that parse and
 // carry every number, so a run killed while writing is redone rather than reported.
 import fs from 'node:fs';
+import { writeFileAtomic } from '@ssad/models';
 import type { EmbeddingName, ImageScoreName, Localization, PresetName } from './options.js';
 
 // 2: image scores (gaussian / patch / fused) and both localisation methods; version 1 runs are redone. Later
@@ -116,9 +117,7 @@ export function readRunMetrics(file: string): RunMetrics | null {
   }
 }
 
-/** Atomic write: a crash leaves either the old file or the new one, never half a file. */
+/** Atomic write (models' writeFileAtomic): a crash leaves either the old file or the new one, never half a file. */
 export function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
 }

@@ -1,8 +1,10 @@
 // The benchmark sweep: categories × seeds, one run folder each. Finished pairs (valid metrics.json) are skipped,
-// a failing run is recorded with its error and the sweep goes on; results are rewritten after every run.
+// a failing run is recorded with its error and the sweep goes on (not on a full disk or an unwritable output folder:
+// then it stops with that error); results are rewritten after every run.
 // `runPair` is the unit both schedulers share: this local loop and the queue worker (apps/benchmark).
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureFolder, isWriteFault, writeFileAtomic } from '@ssad/models';
 import { readRunMetrics, type RunMetrics } from './run-metrics.js';
 import { writeResults, type RunRecord, type SweepHeader } from './results.js';
 
@@ -42,9 +44,12 @@ export async function runPair(category: string, seed: number, runDir: string, ru
     const metrics = await runOne(category, seed, runDir);
     return { category, seed, status: 'done', runDir, seconds: (Date.now() - t0) / 1000, metrics };
   } catch (err) {
+    // A full disk or an output folder that cannot be written is no fault of this pair: every other would fail the
+    // same way after its training, so the sweep stops here (earlier results stay as they were).
+    if (isWriteFault(err)) throw err;
     const error = err instanceof Error ? `${err.message}` : String(err);
-    fs.mkdirSync(runDir, { recursive: true });
-    fs.writeFileSync(path.join(runDir, 'error.txt'), err instanceof Error && err.stack ? err.stack : error);
+    ensureFolder(runDir);
+    writeFileAtomic(path.join(runDir, 'error.txt'), err instanceof Error && err.stack ? err.stack : error);
     return { category, seed, status: 'failed', runDir, seconds: (Date.now() - t0) / 1000, error };
   }
 }

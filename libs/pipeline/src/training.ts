@@ -9,6 +9,7 @@ import { defaultSamplesPerEpoch, train, type Network } from '@ssad/models';
 import { pretextBatches } from './batches.js';
 import type { OnEvent } from './events.js';
 import type { ExperimentOptions } from './options.js';
+import { writeJsonAtomic } from './run-metrics.js';
 
 export interface EpochRecord {
   stage: 'frozen' | 'full';
@@ -77,16 +78,20 @@ export async function trainTwoStages(
         kind: 'step', stage: STAGE_NAMES[p.stage - 1], epoch: p.epoch, epochs: p.epochs, step: p.step, steps: p.steps,
         loss: p.loss, accuracy: p.accuracy, samplesPerSecond: p.samplesPerSecond, etaSeconds: p.etaSeconds,
       });
-    },
-    onEpoch: (info) => {
+      if (p.step < p.steps) return;
+      // The epoch's record is written after its last step and before its checkpoint: a crash between the two
+      // redoes the epoch on --resume (replacing the record), and a checkpoint never lacks its record.
       const rec: EpochRecord = {
-        stage: STAGE_NAMES[info.stage], epoch: info.epoch + 1, loss: sums.loss / sums.seen, accuracy: sums.correct / sums.seen,
+        stage: STAGE_NAMES[p.stage - 1], epoch: p.epoch, loss: sums.loss / sums.seen, accuracy: sums.correct / sums.seen,
         seconds: (Date.now() - sums.t0) / 1000,
       };
       // Keep only epochs before this one (a resumed epoch replaces a stale record).
       const order = (r: EpochRecord) => STAGE_NAMES.indexOf(r.stage) * 1e6 + r.epoch;
       history = [...history.filter((r) => order(r) < order(rec)), rec];
-      fs.writeFileSync(path.join(hooks.checkpointDir, HISTORY_FILE), JSON.stringify(history));
+      writeJsonAtomic(path.join(hooks.checkpointDir, HISTORY_FILE), history);
+    },
+    onEpoch: (info) => {
+      const rec = history.at(-1)!;
       const epochs = info.stage === 0 ? o.frozenEpochs : o.fullEpochs;
       hooks.onEvent?.({ kind: 'epoch', stage: rec.stage, epoch: rec.epoch, epochs, loss: rec.loss, accuracy: rec.accuracy, seconds: rec.seconds });
     },

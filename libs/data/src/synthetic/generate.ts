@@ -117,6 +117,8 @@ function jobsOf(outDir: string, m: SyntheticManifest): Job[] {
 export async function generateSyntheticDataset(outDir: string, options: SyntheticOptions = {}): Promise<SyntheticManifest> {
   const m = manifestOf(options);
   await fs.mkdir(outDir, { recursive: true });
+  // The manifest marks a complete dataset: it goes first, so a generation killed part way is redone.
+  await fs.rm(path.join(outDir, SYNTHETIC_MANIFEST), { force: true });
   for (const c of m.categories) await fs.rm(path.join(outDir, c), { recursive: true, force: true });
   const jobs = jobsOf(outDir, m);
   const inflight = new Set<Promise<void>>();
