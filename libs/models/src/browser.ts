@@ -31,6 +31,7 @@ export { GaussianDensity, type GaussianDensityOptions, type GaussianDensityState
 export { Sgd, type SgdOptions } from './sgd.js';
 export { TrainStep, type Batch, type StepResult, type TrainStepOptions } from './step.js';
 export { batchNormTrain } from './batchnorm.js';
+export { reparametrizeBatchNorm, type BatchNormReparamOptions, type BatchNormReparamReport } from './batchnorm-reparam.js';
 export {
   Detector,
   DETECTOR_FILES,

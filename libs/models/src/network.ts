@@ -39,6 +39,12 @@ export interface ForwardOptions {
   batchStats?: BatchStat[];
   /** Inference with BatchNorm folded into the preceding conv / Dense (faster). Default true. */
   fold?: boolean;
+  /**
+   * Where inference-mode BatchNorm layers put the batch mean and (biased) variance of their *input* (kept tensors,
+   * the caller disposes them): statistics of the function as it stands, for re-parametrising folded weights.
+   * Turns folding off.
+   */
+  inputStats?: BatchStat[];
 }
 
 export interface BatchStat {
@@ -71,6 +77,7 @@ interface Ctx {
   training: boolean;
   fold: boolean;
   stats?: BatchStat[];
+  inputStats?: BatchStat[];
 }
 
 interface Folded {
@@ -200,7 +207,8 @@ export class Network {
   }
 
   private ctx(options: ForwardOptions): Ctx {
-    return { training: options.training ?? false, fold: options.fold ?? true, stats: options.batchStats };
+    const inputStats = options.inputStats;
+    return { training: options.training ?? false, fold: (options.fold ?? true) && !inputStats, stats: options.batchStats, inputStats };
   }
 
   private checkInput(x: tf.Tensor): void {
@@ -273,6 +281,10 @@ export class Network {
   private batchNorm(ctx: Ctx, x: tf.Tensor, bn: string, withRelu: boolean): tf.Tensor {
     const p = (k: string) => this.params.get(`${bn}.${k}`) as tf.Tensor1D;
     if (!this.bnTraining(ctx, bn)) {
+      if (ctx.inputStats) {
+        const { mean, variance } = tf.moments(x, [...Array(x.rank - 1).keys()]);
+        ctx.inputStats.push({ bn, mean: tf.keep(mean as tf.Tensor1D), variance: tf.keep(variance as tf.Tensor1D), count: x.size / x.shape[x.rank - 1] });
+      }
       const z = tf.batchNorm(x, p('running_mean'), p('running_var'), p('bias'), p('weight'), BN_EPS);
       return withRelu ? relu(z) : z;
     }
