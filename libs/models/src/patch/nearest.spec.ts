@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@ssad/augment';
+import { initBackend } from '../backend.js';
+import { nearestDistances } from './nearest.js';
+
+beforeAll(() => initBackend());
+
+/** Brute force in float64: mean of the k smallest Euclidean distances per query. */
+function bruteForce(q: Float32Array, b: Float32Array, dim: number, k: number): Float64Array {
+  const n = q.length / dim;
+  const m = b.length / dim;
+  return Float64Array.from({ length: n }, (_, i) => {
+    const d = Float64Array.from({ length: m }, (_, j) => {
+      let s = 0;
+      for (let c = 0; c < dim; c++) s += (q[i * dim + c] - b[j * dim + c]) ** 2;
+      return Math.sqrt(s);
+    }).sort();
+    return d.subarray(0, k).reduce((a, v) => a + v, 0) / k;
+  });
+}
+
+describe('nearestDistances', () => {
+  const dim = 24;
+  const rng = new Rng(5);
+  const values = (rows: number) => Float32Array.from({ length: rows * dim }, () => rng.normal());
+  const q = values(50);
+  const b = values(37);
+  b.set(q.subarray(0, dim), 3 * dim); // an exact match: distance 0, not NaN from cancellation
+
+  it.each([
+    [1, 4096],
+    [1, 7],
+    [3, 7],
+    [5, 16],
+  ])('k = %i, bank in chunks of %i rows, equals brute force', (k, chunk) => {
+    const got = tf.tidy(() => {
+      const bank = tf.tensor2d(b, [37, dim]);
+      return nearestDistances(tf.tensor2d(q, [50, dim]), bank, tf.sum(tf.square(bank), 1), k, chunk).dataSync() as Float32Array;
+    });
+    const want = bruteForce(q, b, dim, k);
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-3 * Math.max(1, want[i]));
+    if (k === 1) expect(got[0]).toBeLessThan(1e-2);
+  });
+
+  it('refuses k above the bank size', () => {
+    const bank = tf.tensor2d(b, [37, dim]);
+    expect(() => nearestDistances(tf.tensor2d(q, [50, dim]), bank, tf.sum(tf.square(bank), 1), 38)).toThrow(/k = 38 exceeds the bank's 37 entries/);
+    bank.dispose();
+  });
+});
