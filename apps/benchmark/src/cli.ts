@@ -1,6 +1,6 @@
 // ssad benchmark: `all` (the default) sweeps categories × seeds here or through a queue; `worker` serves a queue.
 // Parsing, dispatch and printing only.
-import { ProgressRenderer, UsageError } from '@ssad/pipeline';
+import { ProgressRenderer, UsageError, errorMessage } from '@ssad/pipeline';
 import type { Io } from './io.js';
 import { sweepCommand } from './sweep-command.js';
 import { workerCommand } from './worker-command.js';
@@ -13,7 +13,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (argv[0] === 'worker') return await workerCommand(argv.slice(1), io);
     return await sweepCommand(argv[0] === 'all' ? argv.slice(1) : argv, io, r);
   } catch (err) {
-    r.line(`error: ${err instanceof Error ? err.message : String(err)}`);
+    r.line(`error: ${errorMessage(err)}`);
     return err instanceof UsageError ? 2 : 1;
   }
 }

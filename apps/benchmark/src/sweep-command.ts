@@ -3,7 +3,7 @@
 // the same resolved options per (category, seed).
 import path from 'node:path';
 import {
-  EXPERIMENT_ARGS, ProgressRenderer, UsageError, benchmarkHeader, experimentOverrides, formatDuration, formatHelp, selectCategories,
+  EXPERIMENT_ARGS, ProgressRenderer, optionError, UsageError, benchmarkHeader, experimentOverrides, formatDuration, formatHelp, selectCategories,
   parseArgs, prepareDataset, PRESETS, resolveOptions, runDirFor, runExperiment, runSweep, syntheticCacheDir, type ArgSpec,
 } from '@ssad/pipeline';
 import { checkReachable } from './queue/connection.js';
@@ -22,24 +22,31 @@ export const SWEEP_ARGS: ArgSpec[] = [
   { name: 'help', type: 'flag', help: 'show this help' },
 ];
 
-export async function sweepCommand(argv: readonly string[], io: Io, r: ProgressRenderer): Promise<number> {
+/** The sweep's arguments, every one checked before any work starts (the option fuzz target runs this). */
+export function parseSweep(argv: readonly string[]) {
   const { options, positionals } = parseArgs(argv, SWEEP_ARGS);
-  if (options.help) {
-    io.write(formatHelp('ssad-benchmark [all] [--data <root>] [--categories a,b] [--seeds 0,1,2] [--preset paper|quick] [--queue redis://host:port[/db]] [options]', SWEEP_ARGS));
-    return 0;
-  }
+  if (options.help) return { help: true as const };
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}" (commands: all, worker; options start with --)`);
   const target = options.queue === undefined ? undefined : parseRedisUrl(options.queue as string);
   if (options.attempts !== undefined && !target) throw new UsageError('--attempts: only applies with --queue');
   const overrides = experimentOverrides(options);
   const preset = overrides.preset ?? 'paper';
   const outDir = path.resolve(overrides.outDir ?? path.join('runs', `benchmark-${preset}`));
-  // Validate every option before any work starts.
   try {
     resolveOptions({ ...overrides, category: 'check', outDir });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw optionError(err);
   }
+  return { help: false as const, options, target, overrides, preset, outDir };
+}
+
+export async function sweepCommand(argv: readonly string[], io: Io, r: ProgressRenderer): Promise<number> {
+  const parsed = parseSweep(argv);
+  if (parsed.help) {
+    io.write(formatHelp('ssad-benchmark [all] [--data <root>] [--categories a,b] [--seeds 0,1,2] [--preset paper|quick] [--queue redis://host:port[/db]] [options]', SWEEP_ARGS));
+    return 0;
+  }
+  const { options, target, overrides, preset, outDir } = parsed;
   r.line(
     overrides.dataRoot === undefined
       ? `ssad benchmark on the SYNTHETIC dataset (no --data given): ${syntheticCacheDir(overrides.imageSize ?? PRESETS[preset].imageSize)}`

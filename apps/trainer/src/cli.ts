@@ -1,6 +1,6 @@
 // ssad trainer: train / evaluate / predict / export one category. Argument parsing and printing only (one file per
 // command); the experiment itself is @ssad/pipeline, shared with the benchmark.
-import { InterruptedError, ProgressRenderer, UsageError, softwareVersions } from '@ssad/pipeline';
+import { InterruptedError, ProgressRenderer, UsageError, errorMessage, softwareVersions } from '@ssad/pipeline';
 import { evaluateCommand } from './evaluate-command.js';
 import { exportCommand } from './export-command.js';
 import type { Io } from './io.js';
@@ -45,7 +45,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       r.line(err.resumable ? `${err.message}; continue with --resume` : err.message);
       return 130;
     }
-    r.line(`error: ${err instanceof Error ? err.message : String(err)}`);
+    r.line(`error: ${errorMessage(err)}`);
     if (process.env.SSAD_DEBUG && err instanceof Error) io.write(`${err.stack}\n`);
     return 1;
   }

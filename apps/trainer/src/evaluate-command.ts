@@ -11,14 +11,14 @@ import { summaryLine } from './summary.js';
 
 const AS_TRAINED = 'the one trained with';
 export const EVALUATE_ARGS: ArgSpec[] = [
-  { name: 'run', type: 'string', help: 'a finished train output folder' },
+  { name: 'run', type: 'string', path: 'dir', help: 'a finished train output folder' },
   { name: 'embedding', type: 'string', choices: EMBEDDINGS, default: AS_TRAINED, help: 'score another embedding' },
   { name: 'cam-stage', type: 'string', choices: CAM_STAGES, default: AS_TRAINED, help: 'GradCAM stage' },
   { name: 'localization', type: 'string', choices: LOCALIZATIONS, default: AS_TRAINED, help: 'headline localisation' },
   { name: 'image-score', type: 'string', choices: IMAGE_SCORES, default: AS_TRAINED, help: 'image score the detector decides on' },
   { name: 'patch-sampling', type: 'string', choices: PATCH_SAMPLINGS, default: AS_TRAINED, help: 'rebuild the patch bank with this subsampling' },
   { name: 'patch-fraction', type: 'number', min: 1e-6, max: 1, default: AS_TRAINED, help: 'rebuild the patch bank keeping this fraction of training patches' },
-  { name: 'out', type: 'string', default: '<run>/evaluations/<changed settings>', help: 'where the re-evaluated detector, metrics and report go' },
+  { name: 'out', type: 'string', path: 'out', default: '<run>/evaluations/<changed settings>', help: 'where the re-evaluated detector, metrics and report go' },
   { name: 'save', type: 'flag', help: "replace the run's own detector, metrics, options and report (what predict and export use)" },
   { name: 'help', type: 'flag', help: 'show this help' },
 ];

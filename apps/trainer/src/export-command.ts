@@ -5,8 +5,8 @@ import { UsageError, exportBundle, formatHelp, parseArgs, type ArgSpec, type Pro
 import type { Io } from './io.js';
 
 export const EXPORT_ARGS: ArgSpec[] = [
-  { name: 'detector', type: 'string', help: 'detector folder written by train (<run>/detector), or the run folder itself' },
-  { name: 'out', type: 'string', default: '<run>/bundle', help: 'bundle folder to write (bundle.json, detector.json, *.safetensors)' },
+  { name: 'detector', type: 'string', path: 'dir', help: 'detector folder written by train (<run>/detector), or the run folder itself' },
+  { name: 'out', type: 'string', path: 'out', default: '<run>/bundle', help: 'bundle folder to write (bundle.json, detector.json, *.safetensors)' },
   { name: 'help', type: 'flag', help: 'show this help' },
 ];
 

@@ -1,10 +1,14 @@
 #!/usr/bin/env -S npx tsx
 // Entry point: wires the process (argv, stdout, Ctrl-C / SIGTERM, exit code) to the CLI.
+import { installWriteHooks } from '@ssad/pipeline';
 import { main } from './cli.js';
 
 // Quiets TensorFlow's C++ info/warning logs once the native backend is up (the bin launcher sets it too, for runs
 // that do not start here). libtensorflow 2.21 prints its start-up banner (oneDNN) before it reads this variable.
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+
+// Crash tests only (SSAD_TRACE_WRITES / SSAD_KILL_AT_WRITE, see @ssad/pipeline fault-hooks.ts).
+installWriteHooks(process.env, { print: (s) => process.stderr.write(s), kill: () => process.kill(process.pid, 'SIGKILL') });
 
 const controller = new AbortController();
 // The shell's convention for "ended by signal N": 128 + N. SIGTERM (timeout, systemd, job runners) stops the run

@@ -4,8 +4,8 @@ import { UsageError, formatHelp, parseArgs, predictImages, type ArgSpec, type Pr
 import type { Io } from './io.js';
 
 export const PREDICT_ARGS: ArgSpec[] = [
-  { name: 'detector', type: 'string', help: 'detector folder written by train (<run>/detector), or the run folder itself' },
-  { name: 'out', type: 'string', default: './predictions', help: 'output folder: predictions.json, overlays/, masks/, maps/' },
+  { name: 'detector', type: 'string', path: 'dir', help: 'detector folder written by train (<run>/detector), or the run folder itself' },
+  { name: 'out', type: 'string', path: 'out', default: './predictions', help: 'output folder: predictions.json, overlays/, masks/, maps/' },
   { name: 'image-size', type: 'int', min: 32, max: 1024, default: "the detector's", help: 'must equal the size the detector was trained at' },
   { name: 'help', type: 'flag', help: 'show this help' },
 ];

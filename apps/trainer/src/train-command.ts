@@ -3,8 +3,8 @@
 // checkpoint) are checked before any work starts.
 import path from 'node:path';
 import {
-  EXPERIMENT_ARGS, UsageError, categoryFolder, experimentOverrides, formatHelp, parseArgs, prepareRunFolder, resolveOptions, runExperiment,
-  type ArgSpec, type FolderData, type ParsedValue, type ProgressRenderer,
+  EXPERIMENT_ARGS, UsageError, optionError, categoryFolder, experimentOverrides, formatHelp, parseArgs, prepareRunFolder, resolveOptions, runExperiment,
+  type ArgSpec, type ExperimentOptions, type FolderData, type ParsedValue, type ProgressRenderer,
 } from '@ssad/pipeline';
 import type { Io } from './io.js';
 import { summaryLine } from './summary.js';
@@ -13,10 +13,10 @@ export const TRAIN_ARGS: ArgSpec[] = [
   { name: 'category', type: 'string', default: 'the --data folder\'s or --train folder\'s name', help: 'category folder under --data (synthetic: one of its categories)' },
   { name: 'seed', type: 'int', min: 0, max: 2 ** 31 - 1, default: '0', help: 'seed of initialisation, splits and pretext samples' },
   ...EXPERIMENT_ARGS,
-  { name: 'train', type: 'string', help: 'own data: a folder of good images to train on (instead of --data)' },
-  { name: 'test-good', type: 'string', default: 'a seeded 20% of --train', help: 'own data: good test images' },
-  { name: 'test-defect', type: 'list', help: 'own data: comma-separated folders of defective test images, one per defect type' },
-  { name: 'masks', type: 'list', default: 'none: image metrics only', help: 'own data: mask folders, one per --test-defect folder (<name>.png or <name>_mask.png)' },
+  { name: 'train', type: 'string', path: 'dir', help: 'own data: a folder of good images to train on (instead of --data)' },
+  { name: 'test-good', type: 'string', path: 'dir', default: 'a seeded 20% of --train', help: 'own data: good test images' },
+  { name: 'test-defect', type: 'list', path: 'dir', help: 'own data: comma-separated folders of defective test images, one per defect type' },
+  { name: 'masks', type: 'list', path: 'dir', default: 'none: image metrics only', help: 'own data: mask folders, one per --test-defect folder (<name>.png or <name>_mask.png)' },
   { name: 'resume', type: 'flag', help: 'continue the interrupted run in --out from its checkpoint (same settings required)' },
   { name: 'overwrite', type: 'flag', help: 'replace a run already in --out' },
   { name: 'keep-checkpoint', type: 'flag', help: 'keep --out/checkpoint (89 MB at 256 px) after the run has finished' },
@@ -46,12 +46,10 @@ function folderData(options: Record<string, ParsedValue>): FolderData | undefine
   return { train: abs(options.train)!, testGood: abs(options['test-good']), testDefect, masks: list(options.masks) };
 }
 
-export async function trainCommand(argv: readonly string[], io: Io, r: ProgressRenderer): Promise<number> {
+/** Train's arguments checked and resolved, before anything is read or written (the option fuzz target runs this). */
+export function parseTrain(argv: readonly string[]): { help: true } | { help: false; options: Record<string, ParsedValue>; opts: ExperimentOptions } {
   const { options, positionals } = parseArgs(argv, TRAIN_ARGS);
-  if (options.help) {
-    io.write(formatHelp(`usage: ${TRAIN_USAGE}`, TRAIN_ARGS));
-    return 0;
-  }
+  if (options.help) return { help: true };
   if (positionals.length) throw new UsageError(`train takes no positional arguments (got "${positionals[0]}")`);
   const overrides = experimentOverrides(options);
   const folders = folderData(options);
@@ -67,14 +65,22 @@ export async function trainCommand(argv: readonly string[], io: Io, r: ProgressR
   }
   if (category === undefined) throw new UsageError('--category is required (or --data <one category folder>, or --train <folder of good images>)');
   const outDir = path.resolve(overrides.outDir ?? path.join('runs', category));
-  let opts;
   try {
-    opts = resolveOptions({ ...overrides, dataRoot: overrides.dataRoot && path.resolve(overrides.dataRoot), folders, category, outDir });
+    return { help: false, options, opts: resolveOptions({ ...overrides, dataRoot: overrides.dataRoot && path.resolve(overrides.dataRoot), folders, category, outDir }) };
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw optionError(err);
   }
-  const { resume } = prepareRunFolder(outDir, { resume: options.resume === true, overwrite: options.overwrite === true });
+}
+
+export async function trainCommand(argv: readonly string[], io: Io, r: ProgressRenderer): Promise<number> {
+  const parsed = parseTrain(argv);
+  if (parsed.help) {
+    io.write(formatHelp(`usage: ${TRAIN_USAGE}`, TRAIN_ARGS));
+    return 0;
+  }
+  const { options, opts } = parsed;
+  const { resume } = prepareRunFolder(opts.outDir, { resume: options.resume === true, overwrite: options.overwrite === true });
   const m = await runExperiment(opts, { onEvent: (e) => r.handle(e), resume, signal: io.signal, keepCheckpoint: options['keep-checkpoint'] === true });
-  r.line(summaryLine(m, outDir));
+  r.line(summaryLine(m, opts.outDir));
   return 0;
 }

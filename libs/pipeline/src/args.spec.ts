@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { formatHelp, parseArgs, UsageError, type ArgSpec } from './args.js';
 
 const specs: ArgSpec[] = [
@@ -25,6 +28,10 @@ describe('parseArgs', () => {
     [['--image-size', 'big'], /--image-size: expected an integer in \[32, 1024\], got "big"/],
     [['--image-size', '16'], /--image-size: expected an integer in \[32, 1024\], got "16"/],
     [['--image-size', '64.5'], /expected an integer/],
+    // Number() would read these as 64, 5 and 7.
+    [['--image-size', '0x40'], /--image-size: expected an integer in \[32, 1024\], got "0x40"/],
+    [['--lr', '0b101'], /--lr: expected a number/],
+    [['--seeds', '0o7'], /--seeds: expected an integer/],
     [['--preset', 'slow'], /--preset: expected one of paper, quick, got "slow"/],
     [['--seeds', '0,x'], /--seeds: expected an integer/],
     [['--seeds', '0,,1'], /--seeds: expected a comma-separated list without empty items, got "0,,1"/],
@@ -53,5 +60,31 @@ describe('parseArgs', () => {
     expect(help).toMatch(/--image-size <int> +pixels \(range \[32, 1024\]\)/);
     expect(help).toMatch(/--lr <number> +rate \(≥ 0\)/);
     expect(help).toMatch(/--out <string> +output folder \(default \.\/runs\/<category>\)/);
+  });
+
+  it('checks path options as they are parsed, naming the option and what is wrong (quoted when it holds control characters)', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ssad-args-'));
+    try {
+      const file = path.join(tmp, 'f.txt');
+      fs.writeFileSync(file, '');
+      const paths: ArgSpec[] = [
+        { name: 'data', type: 'string', path: 'dir', help: '' },
+        { name: 'weights', type: 'string', path: 'file', help: '' },
+        { name: 'out', type: 'string', path: 'out', help: '' },
+        { name: 'help', type: 'flag', help: '' },
+      ];
+      const refused = (argv: string[]) => () => parseArgs(argv, paths);
+      expect(parseArgs(['--data', tmp, '--weights', file, '--out', path.join(tmp, 'new', 'deeper')], paths).options.data).toBe(tmp);
+      expect(refused(['--data', path.join(tmp, 'missing')])).toThrow(`--data ${path.join(tmp, 'missing')}: no such folder`);
+      expect(refused(['--data', file])).toThrow(`--data ${file}: not a folder`);
+      expect(refused(['--weights', tmp])).toThrow(`--weights ${tmp}: a folder, not a file`);
+      expect(refused(['--out', file])).toThrow(`--out ${file}: exists and is not a folder`);
+      expect(refused(['--out', path.join(file, 'x')])).toThrow(`--out ${path.join(file, 'x')}: cannot be looked up: a part of the path is not a folder (ENOTDIR)`);
+      expect(refused(['--data', `${tmp}/a\nb`])).toThrow(`--data ${JSON.stringify(`${tmp}/a\nb`)}: no such folder`);
+      // --help is answered even with a bad path beside it.
+      expect(parseArgs(['--data', 'missing', '-h'], paths).options.help).toBe(true);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

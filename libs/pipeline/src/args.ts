@@ -1,5 +1,7 @@
 // Command-line parsing without a framework: a table of options, `--name value` / `--name=value` / flags, and
-// errors that name the option and say what is allowed. Shared by both apps so they parse identically.
+// errors that name the option and say what is allowed. Shared by both apps so they parse identically. Path options
+// are checked as they are parsed (path-args.ts).
+import { pathProblem, type PathKind } from './path-args.js';
 
 export type ArgType = 'string' | 'int' | 'number' | 'flag' | 'list' | 'intList';
 
@@ -11,6 +13,8 @@ export interface ArgSpec {
   choices?: readonly string[];
   min?: number;
   max?: number;
+  /** A path option: checked to exist (dir, file) or to be a writable place for an output folder (out). */
+  path?: PathKind;
   /** The value used when the option is not given, as shown by --help (e.g. "0", "./predictions", "from --preset"). */
   default?: string;
 }
@@ -26,13 +30,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 function parseNumber(spec: ArgSpec, raw: string, integer: boolean): number {
   const v = Number(raw);
   const lo = spec.min ?? -Infinity;
   const hi = spec.max ?? Infinity;
-  if (raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < lo || v > hi)
+  // Decimal notation only: Number() would also take "0x40", "0b1" or "0o7" (found by fuzzing).
+  if (!DECIMAL.test(raw.trim()) || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < lo || v > hi)
     throw new UsageError(
-      `--${spec.name}: expected ${integer ? 'an integer' : 'a number'}${Number.isFinite(lo) || Number.isFinite(hi) ? ` in [${lo}, ${hi}]` : ''}, got "${raw}"`,
+      `--${spec.name}: expected ${integer ? 'an integer' : 'a number'}${Number.isFinite(lo) || Number.isFinite(hi) ? ` in [${lo}, ${hi}]` : ''}, got ${JSON.stringify(raw)}`,
     );
   return v;
 }
@@ -47,7 +54,7 @@ function convert(spec: ArgSpec, raw: string): ParsedValue {
     case 'intList': {
       const parts = raw.split(',').map((s) => s.trim());
       // "0,,1" or "0,1," is a typo, not a shorter list.
-      if (parts.some((p) => p.length === 0)) throw new UsageError(`--${spec.name}: expected a comma-separated list without empty items, got "${raw}"`);
+      if (parts.some((p) => p.length === 0)) throw new UsageError(`--${spec.name}: expected a comma-separated list without empty items, got ${JSON.stringify(raw)}`);
       if (spec.type === 'list') {
         if (spec.choices) for (const p of parts) checkChoice(spec, p);
         return parts;
@@ -63,7 +70,7 @@ function convert(spec: ArgSpec, raw: string): ParsedValue {
 
 function checkChoice(spec: ArgSpec, value: string): void {
   if (!spec.choices!.includes(value))
-    throw new UsageError(`--${spec.name}: expected one of ${spec.choices!.join(', ')}, got "${value}"`);
+    throw new UsageError(`--${spec.name}: expected one of ${spec.choices!.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
 /**
@@ -88,7 +95,7 @@ export function parseArgs(argv: readonly string[], specs: readonly ArgSpec[]): P
     }
     if (!arg.startsWith('--') || arg === '-') {
       if (arg.startsWith('-') && arg !== '-' && !/^-\d/.test(arg))
-        throw new UsageError(`unknown option "${arg}" (options are long: --name; see --help)`);
+        throw new UsageError(`unknown option ${JSON.stringify(arg)} (options are long: --name; see --help)`);
       positionals.push(arg);
       continue;
     }
@@ -102,7 +109,7 @@ export function parseArgs(argv: readonly string[], specs: readonly ArgSpec[]): P
     if (spec.type === 'flag') {
       if (eq >= 0) {
         const raw = arg.slice(eq + 1);
-        if (raw !== 'true' && raw !== 'false') throw new UsageError(`--${spec.name}: is a flag, expected no value or true/false, got "${raw}"`);
+        if (raw !== 'true' && raw !== 'false') throw new UsageError(`--${spec.name}: is a flag, expected no value or true/false, got ${JSON.stringify(raw)}`);
         options[spec.name] = raw === 'true';
       } else options[spec.name] = true;
       continue;
@@ -116,7 +123,17 @@ export function parseArgs(argv: readonly string[], specs: readonly ArgSpec[]): P
     }
     options[spec.name] = convert(spec, raw);
   }
+  if (!options.help) for (const spec of specs) if (spec.path && options[spec.name] !== undefined) checkPaths(spec, options[spec.name]);
   return { options, positionals };
+}
+
+function checkPaths(spec: ArgSpec, value: ParsedValue): void {
+  for (const p of Array.isArray(value) ? value : [value]) {
+    const problem = pathProblem(String(p), spec.path!);
+    // Quoted when it holds control characters, so the message stays one line.
+    const shown = /[\u0000-\u001f\u007f]/.test(String(p)) ? JSON.stringify(p) : String(p);
+    if (problem) throw new UsageError(`--${spec.name} ${shown}: ${problem}`);
+  }
 }
 
 /** The allowed range of a numeric option, e.g. "[32, 1024]" or "≥ 0". */

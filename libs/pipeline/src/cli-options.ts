@@ -1,5 +1,5 @@
 // The experiment's command-line options, shared by both apps so `--image-size` means the same everywhere.
-import type { ArgSpec, ParsedValue } from './args.js';
+import { UsageError, type ArgSpec, type ParsedValue } from './args.js';
 import {
   CAM_STAGES, DEFAULT_PRESET, DEFAULTS, EMBEDDINGS, FITS, PRESET_NAMES, PRESETS, FROZEN_BATCH_NORM, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS,
   type ExperimentOptions, type Preset,
@@ -11,11 +11,11 @@ function fromPreset(key: keyof Preset, show: (v: unknown) => string = String): s
 }
 
 export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
-  { name: 'data', type: 'string', default: 'the synthetic dataset', help: 'MVTec-layout dataset root (<root>/<category>/train/good, test/<type>, ground_truth/ optional), or one category folder' },
+  { name: 'data', type: 'string', path: 'dir', default: 'the synthetic dataset', help: 'MVTec-layout dataset root (<root>/<category>/train/good, test/<type>, ground_truth/ optional), or one category folder' },
   { name: 'preset', type: 'string', choices: PRESET_NAMES, default: DEFAULT_PRESET, help: 'settings preset (paper: 256 px, batch 96, 30+20 epochs, over an hour on 2 cores; quick: 128 px, 3 short stage-1 epochs, about a minute; dense: quick at 256 px)' },
   { name: 'image-size', type: 'int', min: 32, max: 1024, default: fromPreset('imageSize'), help: 'square input size in pixels' },
   { name: 'fit', type: 'string', choices: FITS, default: DEFAULTS.fit, help: "other aspect ratios: 'squash' to the square or 'pad' (aspect kept, mirrored padding, metrics on the image only)" },
-  { name: 'weights', type: 'string', default: 'random initialisation', help: 'safetensors backbone weights (torchvision names), loaded non-strictly' },
+  { name: 'weights', type: 'string', path: 'file', default: 'random initialisation', help: 'safetensors backbone weights (torchvision names), loaded non-strictly' },
   { name: 'batch-size', type: 'int', min: 2, max: 1024, default: fromPreset('batchSize'), help: 'pretext batch size' },
   { name: 'frozen-epochs', type: 'int', min: 0, max: 1000, default: fromPreset('frozenEpochs'), help: 'stage 1 epochs (layers loaded from --weights frozen)' },
   { name: 'full-epochs', type: 'int', min: 0, max: 1000, default: fromPreset('fullEpochs'), help: 'stage 2 epochs (everything trainable)' },
@@ -34,7 +34,7 @@ export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'patch-fraction', type: 'number', min: 1e-6, max: 1, default: String(DEFAULTS.patchFraction), help: 'fraction of training patches kept in the bank' },
   { name: 'figure-images', type: 'int', min: 0, max: 1000, default: fromPreset('figureImages'), help: 'test images shown in the heatmap figures' },
   { name: 'tsne-per-group', type: 'int', min: 0, max: 10000, default: fromPreset('tsnePerGroup'), help: 'points per group in the t-SNE figure (0: no t-SNE)' },
-  { name: 'out', type: 'string', default: './runs/<category> (ssad train), ./runs/benchmark-<preset> (ssad-benchmark)', help: 'output folder' },
+  { name: 'out', type: 'string', path: 'out', default: './runs/<category> (ssad train), ./runs/benchmark-<preset> (ssad-benchmark)', help: 'output folder' },
 ];
 
 const KEYS: Record<string, keyof ExperimentOptions> = {
@@ -63,10 +63,21 @@ const KEYS: Record<string, keyof ExperimentOptions> = {
   out: 'outDir',
 };
 
+const FIELDS = Object.fromEntries(Object.entries(KEYS).map(([flag, key]) => [key, flag]));
+
 /** The command-line spelling of an ExperimentOptions field (e.g. imageSize → --image-size), for messages. */
 export function flagOf(key: keyof ExperimentOptions): string {
-  const flag = Object.entries(KEYS).find(([, k]) => k === key)?.[0];
+  const flag = FIELDS[key];
   return flag ? `--${flag}` : key;
+}
+
+/**
+ * resolveOptions' error as the command line says it: its leading field name as the option (`imageSize must be …`
+ * → `--image-size must be …`), so every refused value names the option that was given.
+ */
+export function optionError(err: unknown): UsageError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new UsageError(message.replace(/^(\w+)(?= must )/, (k) => (k in FIELDS ? flagOf(k as keyof ExperimentOptions) : k)));
 }
 
 /** Parsed option values → ExperimentOptions fields (only those given). */

@@ -21,6 +21,7 @@ describe('parseRedisUrl', () => {
     ['redis://host:99999', /not a URL/],
     ['redis://host/0?db=1', /no query or fragment allowed/],
     ['', /--queue "": not a URL/],
+    ['redis://%zz:pw@host', /--queue "redis:\/\/%zz@host": the user name is not valid percent-encoding/],
   ])('rejects %j naming the URL', (raw, message) => {
     expect(() => parseRedisUrl(raw)).toThrow(message);
   });

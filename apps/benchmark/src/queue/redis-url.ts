@@ -33,7 +33,15 @@ export function parseRedisUrl(raw: string): RedisTarget {
   const db = path === '' ? 0 : Number(path);
   // URL keeps IPv6 literals in brackets; the client wants the bare address.
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
-  const username = u.username ? decodeURIComponent(u.username) : undefined;
-  const password = u.password ? decodeURIComponent(u.password) : undefined;
+  // A stray "%" (found by fuzzing: decodeURIComponent threw a URIError past the usage message).
+  const decode = (part: string, what: string) => {
+    try {
+      return part ? decodeURIComponent(part) : undefined;
+    } catch {
+      throw bad(`the ${what} is not valid percent-encoding`);
+    }
+  };
+  const username = decode(u.username, 'user name');
+  const password = decode(u.password, 'password');
   return { host, port, db, username, password, display: `redis://${u.username ? `${u.username}@` : ''}${u.hostname}:${port}/${db}` };
 }
