@@ -2,7 +2,10 @@
 // backend: ‖q − b‖² = ‖q‖² − 2(q·b − ½‖b‖²). ‖q‖² is the same for every bank row, so the nearest rows are those with
 // the largest q·b − ½‖b‖², one fused matrix product with a bias per chunk and a reduction: no element-wise passes
 // over the queries × chunk matrix (they took most of the time when the distances were formed in full). The bank is
-// taken in chunks so memory stays at queries × chunk floats.
+// taken in chunks so memory stays at queries × chunk floats. The bias rides in the product itself, as a column of
+// ones on the queries against a column of −½‖b‖² on the chunk: tfjs's WASM backend (4.22) adds a fused matMul's
+// bias wrongly when transposeB is set (rows past the first get the wrong entries), which made every patch score
+// wrong in a browser; the extra column costs one more of several hundred feature dimensions.
 import * as tf from '@tensorflow/tfjs';
 
 /** Bank rows per matrix product: 1024 queries × 4096 rows is 16 MB of scores. */
@@ -17,11 +20,12 @@ export function nearestDistances(queries: tf.Tensor2D, bank: tf.Tensor2D, bankSq
   if (k > m) throw new Error(`nearest neighbours: k = ${k} exceeds the bank's ${m} entries`);
   return tf.tidy(() => {
     let best: tf.Tensor2D | undefined; // the k largest q·b − ½‖b‖² so far
+    const withOnes = tf.concat([queries, tf.ones([queries.shape[0], 1])], 1);
     for (let start = 0; start < m; start += chunkRows) {
       const size = Math.min(chunkRows, m - start);
-      const chunk = bank.slice([start, 0], [size, -1]);
-      const bias = tf.mul(-0.5, bankSqNorms.slice([start], [size]));
-      const scores = tf.fused.matMul({ a: queries, b: chunk, transposeB: true, bias }) as tf.Tensor2D;
+      const bias = tf.mul(-0.5, bankSqNorms.slice([start], [size])).reshape([size, 1]);
+      const chunk = tf.concat([bank.slice([start, 0], [size, -1]), bias], 1);
+      const scores = tf.matMul(withOnes, chunk, false, true) as tf.Tensor2D;
       if (k === 1) {
         const top = tf.max(scores, 1, true) as tf.Tensor2D;
         best = best ? (tf.maximum(best, top) as tf.Tensor2D) : top;
