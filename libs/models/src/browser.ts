@@ -72,6 +72,8 @@ export { normalizeScore } from './score-scale.js';
 export {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
+  BUNDLE_FORMAT_VERSIONS,
+  MAX_BUNDLE_MANIFEST_BYTES,
   BUNDLE_MANIFEST,
   BUNDLE_FILES,
   BUNDLE_FITS,

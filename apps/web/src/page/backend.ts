@@ -1,0 +1,62 @@
+// The page's tfjs backend: WebGL where it works with 32-bit floats, else WebAssembly, else plain JavaScript
+// (`?backend=webgl|wasm|cpu` asks for one). The WASM binaries are built into the page's own assets, never fetched
+// from elsewhere; with cross-origin isolation (COOP/COEP headers, as `web:serve` sends) WASM uses threads.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+export type PageBackend = 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly PageBackend[] = ['webgl', 'wasm', 'cpu'];
+
+export interface BackendPick {
+  backend: PageBackend;
+  /** Why each earlier backend was passed over. */
+  skipped: string[];
+  /** Details of the one in use (threads, precision). */
+  detail: string;
+}
+
+const SETUP_TIMEOUT_MS = 20_000;
+
+function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not finish within ${SETUP_TIMEOUT_MS / 1000} s`)), SETUP_TIMEOUT_MS))]);
+}
+
+async function tryBackend(name: PageBackend): Promise<string> {
+  if (!(await withTimeout(tf.setBackend(name), `initialising ${name}`))) throw new Error('could not be initialised');
+  await tf.ready();
+  if (name === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'))
+    throw new Error('no 32-bit float textures (16-bit floats would change the scores)');
+  // One small convolution: a backend that initialises but cannot run the network's ops fails here, not mid-scoring.
+  const y = tf.tidy(() => tf.conv2d(tf.ones([1, 4, 4, 3]) as tf.Tensor4D, tf.ones([3, 3, 3, 4]) as tf.Tensor4D, 1, 'valid').sum());
+  const v = (await y.data())[0];
+  y.dispose();
+  // 2 × 2 outputs × 4 filters, each the sum of 27 ones.
+  if (v !== 432) throw new Error(`computes wrongly (a test convolution gave ${v}, expected 432)`);
+  if (name === 'webgl') return `${tf.env().getNumber('WEBGL_VERSION') === 2 ? 'WebGL 2' : 'WebGL 1'}, float32`;
+  if (name === 'wasm') return crossOriginIsolated ? `threads (${navigator.hardwareConcurrency} logical cores), SIMD` : 'single thread (page not cross-origin isolated), SIMD if supported';
+  return 'plain JavaScript';
+}
+
+/** Picks the first backend of `order` that works; throws listing every failure when none does. */
+export async function pickBackend(order: readonly PageBackend[] = BACKEND_ORDER): Promise<BackendPick> {
+  setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+  const skipped: string[] = [];
+  for (const name of order) {
+    try {
+      return { backend: name, skipped, detail: await tryBackend(name) };
+    } catch (e) {
+      skipped.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(`no tfjs backend works in this browser (${skipped.join('; ')})`);
+}
+
+/** The `?backend=` request, checked. */
+export function requestedBackend(value: string | null): PageBackend | undefined {
+  if (value === null || value === '') return undefined;
+  if (!BACKEND_ORDER.includes(value as PageBackend)) throw new Error(`?backend=${value}: must be one of ${BACKEND_ORDER.join(', ')}`);
+  return value as PageBackend;
+}

@@ -1,0 +1,42 @@
+// Small DOM helpers shared by the views.
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page: element #${id} is missing`);
+  return el as T;
+}
+
+export function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const el = Object.assign(document.createElement(tag), props);
+  el.append(...children);
+  return el;
+}
+
+export function showMessage(el: HTMLElement, message: string | undefined): void {
+  el.textContent = message ?? '';
+  el.hidden = !message;
+}
+
+/** Files from a file input (cleared afterwards, so choosing the same file again fires again) or a drop zone. */
+export function onFiles(input: HTMLInputElement, drop: HTMLElement, handle: (files: File[]) => void): void {
+  input.addEventListener('change', () => {
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    if (files.length) handle(files);
+  });
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('dragging');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('dragging');
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) handle(files);
+  });
+}
+
+/** Lets the browser paint before a long synchronous step. */
+export const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(3) : v.toFixed(3));

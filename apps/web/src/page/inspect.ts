@@ -1,0 +1,233 @@
+// The detector view: load a scoring bundle, score picked or dropped images with it, show each image's score,
+// 0–1 score and verdict in a table sorted by score, and the selected image's heatmap; the threshold slider moves
+// the verdicts over the validation normal images' score distribution.
+import type { PixelImage } from '@ssad/augment';
+import { normalizeScore, type BundleScore, type ScoringBundle } from '@ssad/models';
+import { bundleFromFiles, bundleFromUrl } from './bundle-loader.js';
+import { decodeImageFile, fitToInput } from './decode.js';
+import { byId, element, fmt, nextFrame, onFiles, showMessage } from './dom.js';
+import { canvasOf, heatmapImage, overlayImage } from './draw.js';
+import { drawHistogram, scoreRange } from './histogram.js';
+
+interface Row {
+  name: string;
+  image: PixelImage;
+  result: BundleScore;
+  ms: number;
+  /** Drawn once (the slider re-renders the table often). */
+  thumb?: HTMLCanvasElement;
+}
+
+export class InspectView {
+  private bundle?: ScoringBundle;
+  private rows: Row[] = [];
+  private threshold = 0;
+  private selected?: Row;
+  private detailOf?: Row;
+  private backend = '';
+  /** One job at a time (loading a detector, scoring images), in the order asked. */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly status = byId('detector-status');
+  private readonly error = byId('detector-error');
+  private readonly slider = byId<HTMLInputElement>('threshold');
+
+  constructor(private readonly onImage: (image: PixelImage, name: string) => void) {
+    const load = (files: File[]) => this.enqueue(() => this.load(`${files.length} file(s)`, () => bundleFromFiles(files)));
+    onFiles(byId('detector-folder'), byId('detector-drop'), load);
+    byId('detector-files').addEventListener('change', (e) => {
+      const input = e.target as HTMLInputElement;
+      const files = [...(input.files ?? [])];
+      input.value = '';
+      if (files.length) load(files);
+    });
+    onFiles(byId('image-files'), byId('image-drop'), (files) => this.enqueue(() => this.score(files)));
+    byId('clear-images').addEventListener('click', () => {
+      this.rows = [];
+      this.selected = undefined;
+      showMessage(byId('image-errors'), undefined);
+      this.render();
+    });
+    this.slider.addEventListener('input', () => {
+      this.threshold = Number(this.slider.value);
+      this.render();
+    });
+    byId('threshold-reset').addEventListener('click', () => {
+      if (!this.bundle) return;
+      this.threshold = this.bundle.threshold;
+      this.render();
+    });
+  }
+
+  /** The backend is ready: detectors can be loaded. */
+  enable(backend: string): void {
+    this.backend = backend;
+  }
+
+  loadUrl(url: string): Promise<void> {
+    return this.enqueue(() => this.load(url, () => bundleFromUrl(url)));
+  }
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(job, job);
+    return this.queue;
+  }
+
+  private async load(what: string, get: () => Promise<ScoringBundle>): Promise<void> {
+    if (!this.backend) {
+      showMessage(this.error, 'No tfjs backend is running in this page (see the message at the top): a detector cannot be loaded.');
+      return;
+    }
+    this.status.dataset.state = 'loading';
+    this.status.textContent = `Loading the detector from ${what}…`;
+    showMessage(this.error, undefined);
+    await nextFrame();
+    const t0 = performance.now();
+    let bundle: ScoringBundle;
+    try {
+      bundle = await get();
+    } catch (e) {
+      this.status.dataset.state = this.bundle ? 'ready' : 'error';
+      this.status.textContent = this.bundle ? 'The detector loaded before stays in use.' : 'No detector loaded.';
+      showMessage(this.error, `This detector cannot be used: ${(e as Error).message}`);
+      return;
+    }
+    // One image through everything first: shaders compile, WASM warms up, so per-image times are steady ones.
+    this.status.textContent = 'Detector checked; warming up the backend…';
+    await nextFrame();
+    const t1 = performance.now();
+    const { width, height } = bundle.inputSize;
+    bundle.score([{ width, height, channels: 3, data: new Uint8Array(width * height * 3).fill(128) }]);
+    const warmup = performance.now() - t1;
+    this.bundle?.dispose();
+    this.bundle = bundle;
+    this.rows = [];
+    this.selected = undefined;
+    this.detailOf = undefined;
+    this.threshold = bundle.threshold;
+    this.status.dataset.state = 'ready';
+    const total = performance.now() - t0;
+    this.status.textContent = `Detector loaded from ${what} in ${Math.round(total)} ms (of which ${Math.round(warmup)} ms warming up ${this.backend}).`;
+    Object.assign(this.status.dataset, { loadMs: String(total), warmupMs: String(warmup) });
+    this.showInfo();
+    byId('threshold-panel').hidden = false;
+    byId('images-panel').hidden = false;
+    this.render();
+  }
+
+  private showInfo(): void {
+    const b = this.bundle!;
+    const m = b.metadata as Record<string, unknown>;
+    const metrics = (m.metrics ?? undefined) as Record<string, unknown> | undefined;
+    const { width, height } = b.inputSize;
+    const entries: [string, string][] = [
+      ['category', String(m.category ?? '—')],
+      ['input', `${width}×${height} px, images fitted by ${b.fit === 'pad' ? 'padding (aspect kept)' : 'squashing'}`],
+      ['image score', `${b.detector.imageScore.kind} (${b.detector.embedding} embedding${b.detector.patch ? ', dense patch maps' : ', no dense maps'})`],
+      ['threshold', `${fmt(b.threshold)} (the ${b.detector.thresholdQuantile} quantile of the validation normal images' scores)`],
+      ['measured', metrics && typeof metrics.imageAuroc === 'number' ? `image AUROC ${metrics.imageAuroc.toFixed(3)} on ${metrics.testImages ?? '?'} test images` : '—'],
+      ['bundle', `ssad-bundle version ${b.formatVersion}${m.trainedAt ? `, trained ${String(m.trainedAt).slice(0, 10)}` : ''}`],
+    ];
+    const dl = byId('detector-info');
+    dl.replaceChildren(...entries.flatMap(([k, v]) => [element('dt', { textContent: k }), element('dd', { textContent: v })]));
+    dl.hidden = false;
+  }
+
+  private async score(files: File[]): Promise<void> {
+    const bundle = this.bundle;
+    if (!bundle) return;
+    const { width, height } = bundle.inputSize;
+    const errors: string[] = [];
+    for (const file of files) {
+      try {
+        const image = fitToInput(await decodeImageFile(file, file.name), width, height, bundle.fit);
+        await nextFrame();
+        const t0 = performance.now();
+        const [result] = bundle.score([image]);
+        const row = { name: file.name, image, result, ms: performance.now() - t0 };
+        this.rows.push(row);
+        if (!this.selected) {
+          this.selected = row;
+          this.onImage(image, file.name);
+        }
+        this.render();
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+    showMessage(byId('image-errors'), errors.length ? errors.join('\n') : undefined);
+  }
+
+  private render(): void {
+    const b = this.bundle;
+    if (!b) return;
+    const validation = b.validationScores ?? [];
+    const scores = this.rows.map((r) => r.result.score);
+    const { lo, hi } = scoreRange([...validation, ...scores, b.threshold, this.threshold]);
+    Object.assign(this.slider, { min: String(lo), max: String(hi), step: String((hi - lo) / 1000) });
+    this.slider.value = String(this.threshold);
+    drawHistogram(byId<HTMLCanvasElement>('histogram'), validation, scores, this.threshold, lo, hi);
+    const anomalous = scores.filter((s) => s >= this.threshold).length;
+    byId('threshold-text').textContent =
+      `threshold ${fmt(this.threshold)}${this.threshold === b.threshold ? " (the detector's)" : ` (the detector's: ${fmt(b.threshold)})`} · ` +
+      (validation.length ? `bars: the ${validation.length} validation normal images' scores` : 'this bundle carries no validation scores (exported before they were kept)') +
+      (scores.length ? ` · ticks: ${scores.length} image(s) scored, ${anomalous} anomalous` : '');
+    const ms = this.rows.map((r) => r.ms).sort((a, c) => a - c);
+    const median = ms.length ? (ms[(ms.length - 1) >> 1] + ms[ms.length >> 1]) / 2 : 0;
+    const timing = byId('timing');
+    timing.textContent = ms.length ? `${ms.length} image(s) · ${median.toFixed(0)} ms per image (median) on ${this.backend}, at ${b.inputSize.width}×${b.inputSize.height} px` : '';
+    timing.dataset.msPerImage = ms.length ? String(median) : '';
+    const sorted = [...this.rows].sort((a, c) => c.result.score - a.result.score);
+    byId('results').querySelector('tbody')!.replaceChildren(...sorted.map((r, i) => this.tableRow(r, i + 1)));
+    this.renderDetail();
+  }
+
+  private tableRow(r: Row, rank: number): HTMLTableRowElement {
+    const b = this.bundle!;
+    const anomalous = r.result.score >= this.threshold;
+    r.thumb ??= b.maps && r.result.map ? canvasOf(overlayImage(r.image, r.result.map, b.maps)) : canvasOf(r.image);
+    const tr = element(
+      'tr',
+      { className: r === this.selected ? 'selected' : '' },
+      element('td', { textContent: String(rank) }),
+      element('td', {}, r.thumb),
+      element('td', { textContent: r.name }),
+      element('td', { textContent: fmt(r.result.score) }),
+      element('td', { textContent: normalizeScore(r.result.score, this.threshold, b.scoreScale).toFixed(3) }),
+      element('td', { className: anomalous ? 'verdict-anomalous' : 'verdict-normal', textContent: anomalous ? 'anomalous' : 'normal' }),
+      element('td', { textContent: r.ms.toFixed(0) }),
+    );
+    const { gaussian, patch } = r.result.scores;
+    Object.assign(tr.dataset, { name: r.name, score: String(r.result.score), gaussian: String(gaussian), patch: String(patch ?? ''), verdict: anomalous ? 'anomalous' : 'normal', ms: String(r.ms) });
+    tr.title = `Gaussian ${fmt(gaussian)}${patch === undefined ? '' : ` · patch ${fmt(patch)}`} · ${b.detector.imageScore.kind} score ${fmt(r.result.score)}`;
+    tr.addEventListener('click', () => {
+      this.selected = r;
+      this.onImage(r.image, r.name);
+      this.render();
+    });
+    return tr;
+  }
+
+  private renderDetail(): void {
+    const detail = byId('detail');
+    const r = this.selected;
+    const b = this.bundle!;
+    detail.hidden = !r;
+    if (r === this.detailOf) return;
+    this.detailOf = r;
+    if (!r) return detail.replaceChildren();
+    const fig = (canvas: HTMLCanvasElement, id: string, caption: string) => {
+      canvas.id = id;
+      return element('figure', {}, canvas, element('figcaption', { textContent: caption }));
+    };
+    const figures = [fig(canvasOf(r.image), 'detail-image', `${r.name} (as the network sees it)`)];
+    if (b.maps && r.result.map) {
+      const { width, height } = r.image;
+      figures.push(
+        fig(canvasOf(heatmapImage(r.result.map, width, height, b.maps)), 'detail-heatmap', `anomaly map (turbo, ${fmt(b.maps.range.min)} to ${fmt(b.maps.range.max)})`),
+        fig(canvasOf(overlayImage(r.image, r.result.map, b.maps)), 'detail-overlay', `overlay; outlined: map ≥ ${fmt(b.maps.pixelThreshold)}`),
+      );
+    } else figures.push(element('figure', {}, element('figcaption', { textContent: 'This detector has no dense maps: no heatmap.' })));
+    detail.replaceChildren(...figures);
+    detail.dataset.name = r.name;
+  }
+}
