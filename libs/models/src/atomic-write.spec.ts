@@ -70,6 +70,12 @@ describe('atomic writes', () => {
     expect(fs.readdirSync(tmp)).toEqual(['det']);
     // A fill that fails leaves the folder as it was and nothing beside it.
     expect(() => replaceFolder(dir, () => { throw new Error('boom'); }, own)).toThrow('boom');
+    // A failed write inside is named by its place in the folder, not the temporary one.
+    observeWrites((s) => {
+      if (s === 'file-partial') throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC', syscall: 'write' });
+    });
+    expect(() => replaceFolder(dir, fill({ b: 'big' }), own)).toThrow(`cannot write ${path.join(dir, 'b')}: no space left on the device (ENOSPC)`);
+    observeWrites(undefined);
     expect(fs.readFileSync(path.join(dir, 'a'), 'utf8')).toBe('2');
     expect(fs.readdirSync(tmp)).toEqual(['det']);
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');

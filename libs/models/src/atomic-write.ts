@@ -86,7 +86,7 @@ function writeError(target: string, e: unknown, verb = 'write'): WriteError {
 
 export type WriteStep =
   | 'file-begin' | 'file-partial' | 'file-synced' | 'file-done'
-  | 'folder-begin' | 'folder-filled' | 'folder-swapping' | 'folder-done'
+  | 'folder-begin' | 'folder-filled' | 'folder-swapping' | 'folder-done' | 'move'
   | 'remove-begin' | 'remove-done';
 let observer: ((step: WriteStep, target: string) => void) | undefined;
 
@@ -159,12 +159,28 @@ function writeAll(fd: number, bytes: Uint8Array, from: number, to: number): void
   for (let at = from; at < to; ) at += fs.writeSync(fd, bytes, at, to - at);
 }
 
-/** Creates `dir` and its parents; a WriteError names the folder. */
+/** Creates `dir` and its parents; a WriteError names the folder and the real reason. */
 export function ensureFolder(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw writeError(dir, e, 'create folder');
+    throw writeError(dir, systemError(e)?.code === 'ENOENT' ? firstMkdirError(dir, e) : e, 'create folder');
+  }
+}
+
+/**
+ * Node's recursive mkdir reports ENOENT where the system said EROFS or EACCES (Node 20, found by the read-only
+ * output test): the first missing folder is created alone to learn why it cannot be.
+ */
+function firstMkdirError(dir: string, e: unknown): unknown {
+  let first = path.resolve(dir);
+  while (!fs.existsSync(path.dirname(first)) && path.dirname(first) !== first) first = path.dirname(first);
+  try {
+    fs.mkdirSync(first);
+    fs.rmdirSync(first);
+    return e;
+  } catch (real) {
+    return real;
   }
 }
 
@@ -201,6 +217,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
  * as `.<dst>.old-<host>-<pid>` beside it and the new one at `src`, both whole.
  */
 export function moveIntoPlace(src: string, dst: string): void {
+  step('move', dst);
   let isDir: boolean;
   let exists: boolean;
   try {
@@ -259,6 +276,11 @@ export function replaceFolder(dir: string, fill: (tmp: string) => void, own: { n
     syncFolder(tmp);
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
+    // Named by where the file was going (`<dir>/weights.safetensors`), not by the temporary folder.
+    if (e instanceof WriteError && e.path.startsWith(tmp)) {
+      const target = dir + e.path.slice(tmp.length);
+      throw new WriteError(target, e.code, e.message.split(e.path).join(target), { cause: e.cause });
+    }
     throw systemError(e) ? writeError(dir, e) : e;
   }
   step('folder-filled', dir);

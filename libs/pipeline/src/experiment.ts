@@ -3,7 +3,7 @@
 // finished run's network. Results appear in the run folder only once complete (run-folder.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { DETECTOR_FILES, initBackend, loadDetector, Network, readSafetensors, removeFolder, type BackendChoice } from '@ssad/models';
+import { DETECTOR_FILES, ensureFolder, initBackend, loadDetector, Network, readSafetensors, removeFolder, type BackendChoice } from '@ssad/models';
 import { UsageError } from './args.js';
 import { prepareDataset } from './bench-setup.js';
 import { loadCategory } from './dataset.js';
@@ -138,7 +138,7 @@ export async function evaluateRun(
     const historyFile = path.join(runDir, RUN_FILES.history);
     const history = fs.existsSync(historyFile) ? (JSON.parse(fs.readFileSync(historyFile, 'utf8')) as EpochRecord[]) : readHistory(path.join(runDir, RUN_FILES.checkpoint));
     const createdOutDir = !fs.existsSync(outDir);
-    fs.mkdirSync(outDir, { recursive: true });
+    ensureFolder(outDir);
     const staging = openStaging(outDir);
     try {
       const metrics = await evaluateTrained(detector.network, data, o, history, {

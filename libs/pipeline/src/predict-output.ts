@@ -1,10 +1,9 @@
 // The files of one prediction, all at the input image's own resolution: the overlay with score and colour bar
 // (PNG), the binary mask at the pixel threshold (PNG, 0/255) and the raw anomaly map (float32 .npy).
-import fs from 'node:fs';
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
 import { cropToContent, writeMaskPng, type ContentBox } from '@ssad/data';
-import { writeFileAtomic } from '@ssad/models';
+import { ensureFolder, writeFileAtomic } from '@ssad/models';
 import { normalizeMap, renderPrediction, resizeMap, type MapRange } from '@ssad/viz';
 import { writeNpy } from './npy.js';
 
@@ -30,7 +29,7 @@ export interface PredictionView {
 /** Writes the three files under `outDir` (overlays/, masks/, maps/) named `stem`; returns their relative paths. */
 export async function writePredictionFiles(outDir: string, stem: string, v: PredictionView): Promise<PredictionFiles> {
   const files = { overlay: path.join('overlays', `${stem}.png`), mask: path.join('masks', `${stem}.png`), map: path.join('maps', `${stem}.npy`) };
-  for (const f of Object.values(files)) fs.mkdirSync(path.join(outDir, path.dirname(f)), { recursive: true });
+  for (const f of Object.values(files)) ensureFolder(path.join(outDir, path.dirname(f)));
   const { width, height } = v.image;
   // Back to the input's frame: the padding (fit 'pad') cut away, then resampled like the data loader resamples.
   const content = cropToContent(v.map, v.size, v.content);

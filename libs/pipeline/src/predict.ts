@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
 import { DataFileError, IMAGE_EXTENSIONS, decodeImage, fitPixels, type ContentBox } from '@ssad/data';
-import { initBackend, normalizeScore } from '@ssad/models';
+import { ensureFolder, initBackend, normalizeScore } from '@ssad/models';
 import { UsageError } from './args.js';
 import { localisationMaps } from './cam.js';
 import { resolveDetectorDir } from './detector-path.js';
@@ -125,7 +125,7 @@ export async function predictImages(
       }
       hooks.onEvent?.({ kind: 'count', phase: 'predict', done: Math.min(files.length, start + CHUNK), total: files.length });
     }
-    fs.mkdirSync(outDir, { recursive: true });
+    ensureFolder(outDir);
     writeJsonAtomic(path.join(outDir, 'predictions.json'), {
       detector: detectorDir,
       threshold: detector.threshold,

@@ -4,7 +4,7 @@
 // keeps.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHECKPOINT_FILE, moveIntoPlace, removeStaleTemporaries } from '@ssad/models';
+import { CHECKPOINT_FILE, ensureFolder, moveIntoPlace, removeStaleTemporaries } from '@ssad/models';
 import { UsageError } from './args.js';
 
 export const RUN_FILES = {
@@ -82,7 +82,7 @@ export function clearRun(dir: string, keep: readonly string[] = []): void {
 export function openStaging(outDir: string): string {
   const dir = path.join(outDir, STAGING);
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
+  ensureFolder(dir);
   return dir;
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { WriteError } from '@ssad/models';
 import { METRICS_VERSION, writeJsonAtomic, type RunMetrics } from './run-metrics.js';
 import { runPair, runSweep } from './sweep.js';
 import type { SweepHeader } from './results.js';
@@ -70,5 +71,18 @@ describe('runSweep', () => {
     expect(fs.readFileSync(path.join(out, 'bad', 'error.txt'), 'utf8')).toMatch(/^Error: category "bad"/);
     expect(calls).toEqual(['good/0', 'bad/3']);
     expect(started).toEqual(['good', 'bad']);
+  });
+
+  it('stops on a full disk or an unwritable output folder (every other pair would fail the same way), keeping the results so far', async () => {
+    const calls: string[] = [];
+    const full = async (category: string, seed: number, runDir: string) => {
+      if (category === 'good') return runOne(calls)(category, seed, runDir);
+      calls.push(`${category}/${seed}`);
+      throw new WriteError(path.join(runDir, 'checkpoint', 'checkpoint.safetensors'), 'ENOSPC', 'cannot write …: no space left on the device (ENOSPC)');
+    };
+    await expect(runSweep({ categories: ['good', 'next', 'later'], seeds: [0], outDir: out, header, runOne: full })).rejects.toThrow('no space left on the device');
+    expect(calls).toEqual(['good/0', 'next/0']);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')).runs.map((x: { status: string }) => x.status)).toEqual(['done']);
+    expect(fs.existsSync(path.join(out, 'next', 'seed-0', 'error.txt'))).toBe(false);
   });
 });

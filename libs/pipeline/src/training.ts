@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Rng, type PixelImage } from '@ssad/augment';
-import { defaultSamplesPerEpoch, train, type Network } from '@ssad/models';
+import { defaultSamplesPerEpoch, ensureFolder, train, type Network } from '@ssad/models';
 import { pretextBatches } from './batches.js';
 import type { OnEvent } from './events.js';
 import type { ExperimentOptions } from './options.js';
@@ -51,7 +51,7 @@ export async function trainTwoStages(
   hooks: { checkpointDir: string; onEvent?: OnEvent; signal?: AbortSignal },
 ): Promise<EpochRecord[]> {
   // The caller empties the folder for a fresh run (it records the run's settings there first).
-  fs.mkdirSync(hooks.checkpointDir, { recursive: true });
+  ensureFolder(hooks.checkpointDir);
   let history = readHistory(hooks.checkpointDir);
   const sums = { loss: 0, correct: 0, seen: 0, t0: Date.now() };
   const result = await train(network, {
