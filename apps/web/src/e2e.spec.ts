@@ -2,7 +2,7 @@
 // loopback port, a tiny detector trained and exported by the real `ssad` command on synthetic data made here,
 // then in the page: the bundle picked as files, normal and defective images uploaded, their scores against Node's
 // (readBundle on the same files), verdicts, the heatmap against the defect masks, the served `?detector=` path on
-// the WASM backend, a corrupt bundle and a detector folder refused with their messages, the pretext view.
+// WebGL, a corrupt bundle and a detector folder refused with their messages, the pretext view.
 // Screenshots go to apps/web/test-output/. Skips, saying why, where Chromium is not installed.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -155,8 +155,10 @@ async function heatmapValues(page: Page, selector: string): Promise<Float32Array
 
   it('loads the exported bundle picked as files, scores every image as Node does, sorts by score and draws the heatmap over the defect', async () => {
     const page = await open();
+    // The automatic choice; where WebGL is passed over (no GPU: drawn in software) the page says why.
     const backend = await page.$eval('#backend', (e) => (e as HTMLElement).dataset.backend);
     expect(['webgl', 'wasm', 'cpu']).toContain(backend);
+    if (backend !== 'webgl') expect(await page.$eval('#backend', (e) => (e as HTMLElement).title)).toMatch(/^passed over: webgl: /);
     await upload(page, '#detector-files', ...fs.readdirSync(bundleDir).map((f) => path.join(bundleDir, f)));
     await settled(page);
     expect(await page.$eval('#detector-error', (e) => e.textContent)).toBe('');
@@ -225,9 +227,9 @@ async function heatmapValues(page: Page, selector: string): Promise<Float32Array
     await page.close();
   }, 240_000);
 
-  it('loads a served bundle from ?detector= on the WASM backend, with the same scores', async () => {
-    const page = await open('?detector=bundle/&backend=wasm');
-    expect(await page.$eval('#backend', (e) => (e as HTMLElement).dataset.backend)).toBe('wasm');
+  it('loads a served bundle from ?detector= on the backend asked for (WebGL, in software here), with the same scores', async () => {
+    const page = await open('?detector=bundle/&backend=webgl');
+    expect(await page.$eval('#backend', (e) => (e as HTMLElement).dataset.backend)).toBe('webgl');
     await settled(page);
     expect(await page.$eval('#detector-status', (e) => (e as HTMLElement).dataset.state)).toBe('ready');
     const some = uploads.filter((f) => /(good-000|scratch)/.test(path.basename(f)));

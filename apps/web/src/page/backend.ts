@@ -1,6 +1,8 @@
-// The page's tfjs backend: WebGL where it works with 32-bit floats, else WebAssembly, else plain JavaScript
-// (`?backend=webgl|wasm|cpu` asks for one). The WASM binaries are built into the page's own assets, never fetched
-// from elsewhere; with cross-origin isolation (COOP/COEP headers, as `web:serve` sends) WASM uses threads.
+// The page's tfjs backend: WebGL where a GPU runs it with 32-bit floats, else WebAssembly, else plain JavaScript
+// (`?backend=webgl|wasm|cpu` insists on one). WebGL drawn in software (SwiftShader, llvmpipe: what Chromium falls
+// back to without a GPU) is passed over unless asked for: on these machines it took 14 s per 256 px image against
+// WASM's 2.7 s (web:bench). The WASM binaries are built into the page's own assets, never fetched from elsewhere;
+// with cross-origin isolation (COOP/COEP headers, as `web:serve` sends) WASM uses threads.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -24,7 +26,19 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not finish within ${SETUP_TIMEOUT_MS / 1000} s`)), SETUP_TIMEOUT_MS))]);
 }
 
-async function tryBackend(name: PageBackend): Promise<string> {
+/** The WebGL renderer's name when it is a software one, else undefined. */
+function softwareRenderer(): string | undefined {
+  const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+  if (!gl) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? renderer : undefined;
+}
+
+async function tryBackend(name: PageBackend, insisted: boolean): Promise<string> {
+  const software = name === 'webgl' ? softwareRenderer() : undefined;
+  if (software && !insisted) throw new Error(`no GPU, WebGL is drawn in software (${software}); WASM is faster (\`?backend=webgl\` insists)`);
   if (!(await withTimeout(tf.setBackend(name), `initialising ${name}`))) throw new Error('could not be initialised');
   await tf.ready();
   if (name === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'))
@@ -35,7 +49,7 @@ async function tryBackend(name: PageBackend): Promise<string> {
   y.dispose();
   // 2 × 2 outputs × 4 filters, each the sum of 27 ones.
   if (v !== 432) throw new Error(`computes wrongly (a test convolution gave ${v}, expected 432)`);
-  if (name === 'webgl') return `${tf.env().getNumber('WEBGL_VERSION') === 2 ? 'WebGL 2' : 'WebGL 1'}, float32`;
+  if (name === 'webgl') return `${tf.env().getNumber('WEBGL_VERSION') === 2 ? 'WebGL 2' : 'WebGL 1'}, float32${software ? `, in software: ${software}` : ''}`;
   if (name === 'wasm') return crossOriginIsolated ? `threads (${navigator.hardwareConcurrency} logical cores), SIMD` : 'single thread (page not cross-origin isolated), SIMD if supported';
   return 'plain JavaScript';
 }
@@ -46,7 +60,7 @@ export async function pickBackend(order: readonly PageBackend[] = BACKEND_ORDER)
   const skipped: string[] = [];
   for (const name of order) {
     try {
-      return { backend: name, skipped, detail: await tryBackend(name) };
+      return { backend: name, skipped, detail: await tryBackend(name, order.length === 1) };
     } catch (e) {
       skipped.push(`${name}: ${(e as Error).message}`);
     }
