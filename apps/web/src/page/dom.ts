@@ -39,4 +39,9 @@ export function onFiles(input: HTMLInputElement, drop: HTMLElement, handle: (fil
 /** Lets the browser paint before a long synchronous step. */
 export const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(3) : v.toFixed(3));
+/** A score for reading: 3 decimals, 1 from 100 on, exponent notation past a million or below 0.001. */
+export function fmt(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e6 || (a < 1e-3 && v !== 0)) return v.toExponential(3);
+  return v.toFixed(a >= 100 ? 1 : 3);
+}
