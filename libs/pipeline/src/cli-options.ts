@@ -21,7 +21,7 @@ export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'full-epochs', type: 'int', min: 0, max: 1000, default: fromPreset('fullEpochs'), help: 'stage 2 epochs (everything trainable)' },
   { name: 'lr-frozen', type: 'number', min: 1e-7, max: 10, default: fromPreset('lrFrozen'), help: 'stage 1 learning rate' },
   { name: 'lr-full', type: 'number', min: 1e-7, max: 10, default: fromPreset('lrFull'), help: 'stage 2 learning rate' },
-  { name: 'frozen-bn', type: 'string', choices: FROZEN_BATCH_NORM, default: DEFAULTS.frozenBatchNorm, help: "stage 2 BatchNorm: 'pretrained' keeps those loaded from --weights on running statistics, 'none' uses batch statistics" },
+  { name: 'frozen-bn', type: 'string', choices: FROZEN_BATCH_NORM, default: DEFAULTS.frozenBatchNorm, help: "stage 2 BatchNorm: 'pretrained' keeps those loaded from --weights on running statistics, 'none' uses batch statistics, 'measured' re-parametrises the loaded ones from the training images' statistics first, then uses batch statistics" },
   {
     name: 'samples-per-epoch', type: 'int', min: 1, max: 1e7, help: 'pretext samples per epoch',
     default: fromPreset('samplesPerEpoch', (v) => (v === undefined ? 'the training images repeated to ≥ 1,000' : String(v))),

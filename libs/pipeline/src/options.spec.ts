@@ -19,7 +19,7 @@ describe('resolveOptions', () => {
     [{ preset: 'slow' }, /preset must be one of paper, quick, dense/],
     [{ category: '../etc' }, /category must be a folder name/],
     [{ embedding: 'layer9' }, /embedding must be one of pooled, head, layer23/],
-    [{ frozenBatchNorm: 'all' }, /frozenBatchNorm must be one of pretrained, none, got all/],
+    [{ frozenBatchNorm: 'all' }, /frozenBatchNorm must be one of pretrained, none, measured, got all/],
   ])('rejects %j', (bad, message) => {
     expect(() => resolveOptions({ category: 'bottle', outDir: '/tmp/x', ...(bad as object) })).toThrow(message);
   });

@@ -10,9 +10,13 @@ export const EMBEDDINGS: readonly EmbeddingName[] = ['pooled', 'head', 'layer23'
 /** Where GradCAM cuts the network (see cam.ts). */
 export type CamStage = 'layer2' | 'layer3';
 export const CAM_STAGES: readonly CamStage[] = ['layer2', 'layer3'];
-/** BatchNorms kept on running statistics in stage 2: those loaded from --weights ('pretrained') or none (models' frozenBatchNorm). */
-export type FrozenBatchNorm = 'pretrained' | 'none';
-export const FROZEN_BATCH_NORM: readonly FrozenBatchNorm[] = ['pretrained', 'none'];
+/**
+ * Stage 2's BatchNorms: those loaded from --weights kept on running statistics ('pretrained'), all on batch
+ * statistics ('none'), or all on batch statistics after the loaded ones are re-parametrised from statistics measured
+ * on the training images ('measured', models' reparametrizeBatchNorm: the shared weights have BatchNorm folded in).
+ */
+export type FrozenBatchNorm = 'pretrained' | 'none' | 'measured';
+export const FROZEN_BATCH_NORM: readonly FrozenBatchNorm[] = ['pretrained', 'none', 'measured'];
 /** Which maps the headline pixel metrics and the detector's heatmaps use; both are always evaluated. */
 export type Localization = 'patch' | 'gradcam';
 export const LOCALIZATIONS: readonly Localization[] = ['patch', 'gradcam'];

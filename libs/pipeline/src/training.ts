@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Rng, type PixelImage } from '@ssad/augment';
-import { defaultSamplesPerEpoch, ensureFolder, train, type Network } from '@ssad/models';
+import { defaultSamplesPerEpoch, ensureFolder, reparametrizeBatchNorm, train, type Network } from '@ssad/models';
 import { pretextBatches } from './batches.js';
 import type { OnEvent } from './events.js';
 import type { ExperimentOptions } from './options.js';
@@ -54,6 +54,9 @@ export async function trainTwoStages(
   ensureFolder(hooks.checkpointDir);
   let history = readHistory(hooks.checkpointDir);
   const sums = { loss: 0, correct: 0, seen: 0, t0: Date.now() };
+  // Changes only the parametrisation, not the function: stage 1 (loaded layers frozen) is the same either way, and a
+  // resumed run's checkpoint overwrites it.
+  if (o.frozenBatchNorm === 'measured' && o.fullEpochs > 0) reparametrizeBatchNorm(network, images);
   const result = await train(network, {
     imageSize: images[0].width === images[0].height ? images[0].width : { width: images[0].width, height: images[0].height },
     batchSize: o.batchSize,
@@ -63,7 +66,7 @@ export async function trainTwoStages(
       { lr: o.lrFrozen, epochs: o.frozenEpochs, freezeBackbone: true },
       { lr: o.lrFull, epochs: o.fullEpochs, freezeBackbone: false },
     ],
-    frozenBatchNorm: o.frozenBatchNorm,
+    frozenBatchNorm: o.frozenBatchNorm === 'measured' ? 'none' : o.frozenBatchNorm,
     checkpointDir: hooks.checkpointDir,
     batches: (info) => {
       Object.assign(sums, { loss: 0, correct: 0, seen: 0, t0: Date.now() });
