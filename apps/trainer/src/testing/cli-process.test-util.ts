@@ -21,10 +21,10 @@ export class CliProcess {
   private readonly child: ChildProcess;
   private waiters: (() => void)[] = [];
 
-  constructor(bin: string, args: readonly string[], cwd: string) {
+  constructor(bin: string, args: readonly string[], cwd: string, extraEnv: Record<string, string> = {}) {
     // Without TF_CPP_MIN_LOG_LEVEL: the launcher is what sets it.
     const { TF_CPP_MIN_LOG_LEVEL: _unset, ...env } = process.env;
-    this.child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     const take = (stream: 'stdout' | 'stderr') => (b: Buffer) => {
       this[stream] += b.toString();
       for (const w of this.waiters) w();
@@ -44,15 +44,15 @@ export class CliProcess {
     this.child.kill(signal);
   }
 
-  /** Resolves once stdout matches `pattern`; rejects with the output so far after `timeoutMs` or if the process ends first. */
-  waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
+  /** Resolves once stdout (or stderr) matches `pattern`; rejects with the output so far after `timeoutMs` or if the process ends first. */
+  waitFor(pattern: RegExp, timeoutMs: number, stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> {
     return new Promise((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== check);
       };
       const check = () => {
-        if (!pattern.test(this.stdout)) return;
+        if (!pattern.test(this[stream])) return;
         done();
         resolve();
       };
@@ -62,7 +62,7 @@ export class CliProcess {
       }, timeoutMs);
       this.waiters.push(check);
       void this.exited.then(() => {
-        if (!pattern.test(this.stdout)) {
+        if (!pattern.test(this[stream])) {
           done();
           reject(new Error(`ended before printing ${pattern}:\n${this.stdout}\n${this.stderr}`));
         }
