@@ -4,6 +4,7 @@
 // Outputs, in order: logits, embedding (head output), pooled.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { replaceFolder, writeFileAtomic } from './atomic-write.js';
 import * as tf from '@tensorflow/tfjs';
 import type { ConvBn } from './architecture.js';
 import { CLASSIFIER, STEM, headBn, headLinear, resnet18Blocks } from './architecture.js';
@@ -71,10 +72,12 @@ export function toLayersModel(net: Network, inputShape: [number | null, number |
   return model;
 }
 
-/** Writes model.json + weights.bin into `dir` (created). */
+/**
+ * Writes model.json + weights.bin as the folder `dir`, atomically (a temporary sibling folder replaces it, see
+ * atomic-write.ts); an existing `dir` holding other files is refused.
+ */
 export function exportLayersModel(net: Network, dir: string): void {
   const model = toLayersModel(net);
-  fs.mkdirSync(dir, { recursive: true });
   try {
     // Weights are encoded here rather than by model.save: tfjs's encoder rejects typed arrays from another realm
     // (tfjs-node's native arrays under jest's vm), and the format is just the float32 values in manifest order.
@@ -85,7 +88,6 @@ export function exportLayersModel(net: Network, dir: string): void {
       bytes.set(w.values, o);
       o += w.values.length;
     }
-    fs.writeFileSync(path.join(dir, EXPORT_FILES.weights), new Uint8Array(bytes.buffer));
     const json = {
       format: 'layers-model',
       generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
@@ -93,7 +95,14 @@ export function exportLayersModel(net: Network, dir: string): void {
       modelTopology: model.toJSON(null, false),
       weightsManifest: [{ paths: [EXPORT_FILES.weights], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) }],
     };
-    fs.writeFileSync(path.join(dir, EXPORT_FILES.model), JSON.stringify(json));
+    replaceFolder(
+      dir,
+      (tmp) => {
+        writeFileAtomic(path.join(tmp, EXPORT_FILES.weights), new Uint8Array(bytes.buffer));
+        writeFileAtomic(path.join(tmp, EXPORT_FILES.model), JSON.stringify(json));
+      },
+      { names: Object.values(EXPORT_FILES), what: 'tfjs LayersModel folder' },
+    );
   } finally {
     model.dispose();
   }

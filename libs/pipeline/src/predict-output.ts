@@ -2,7 +2,7 @@
 // (PNG), the binary mask at the pixel threshold (PNG, 0/255) and the raw anomaly map (float32 .npy).
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
-import { cropToContent, writeMaskPng, type ContentBox } from '@ssad/data';
+import { cropToContent, encodePng, type ContentBox } from '@ssad/data';
 import { ensureFolder, writeFileAtomic } from '@ssad/models';
 import { normalizeMap, renderPrediction, resizeMap, type MapRange } from '@ssad/viz';
 import { writeNpy } from './npy.js';
@@ -40,7 +40,7 @@ export async function writePredictionFiles(outDir: string, stem: string, v: Pred
     path.join(outDir, files.overlay),
     renderPrediction({ image: v.image, heatmap, range: v.range, mask, pixelThreshold: v.pixelThreshold, text: v.text, anomalous: v.anomalous }),
   );
-  await writeMaskPng(path.join(outDir, files.mask), mask, width, height);
+  writeFileAtomic(path.join(outDir, files.mask), await encodePng({ width, height, channels: 1, data: mask.map((m) => m * 255) }));
   writeNpy(path.join(outDir, files.map), raw, [height, width]);
   return files;
 }
