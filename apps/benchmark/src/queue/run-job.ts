@@ -35,10 +35,16 @@ export async function runJob(job: Job<SweepJobData, SweepJobResult>, token: stri
       c.onEvent?.(label, e);
       report(e);
     };
-    const record = await runPair(options.category, options.seed, runDir, () =>
-      runExperiment({ ...options, outDir: runDir }, { onEvent, signal: c.stop, resume: true }),
-    );
-    delay.disable();
+    let record;
+    try {
+      // A full disk or an unwritable run folder throws here (runPair does not record it as the pair's failure):
+      // the job fails and is retried, perhaps on a worker with room.
+      record = await runPair(options.category, options.seed, runDir, () =>
+        runExperiment({ ...options, outDir: runDir }, { onEvent, signal: c.stop, resume: true }),
+      );
+    } finally {
+      delay.disable();
+    }
     const blocked = delay.max / 1e9;
     if (blocked > c.lockSeconds / 2)
       c.say(`${label}: warning: the event loop was blocked for ${blocked.toFixed(1)} s (lock ${c.lockSeconds} s); raise --lock-seconds if jobs are reported stalled`);
