@@ -28,14 +28,16 @@ describe('nearestDistances', () => {
   b.set(q.subarray(0, dim), 3 * dim); // an exact match: distance 0, not NaN from cancellation
 
   it.each([
-    [1, 4096],
-    [1, 7],
-    [3, 7],
-    [5, 16],
-  ])('k = %i, bank in chunks of %i rows, equals brute force', (k, chunk) => {
+    [1, 4096, 16384],
+    [1, 7, 16384],
+    [3, 7, 16384],
+    [5, 16, 16384],
+    [1, 7, 16],
+    [3, 4096, 13],
+  ])('k = %i, bank in chunks of %i rows, queries in chunks of %i, equals brute force', (k, chunk, queryChunk) => {
     const got = tf.tidy(() => {
       const bank = tf.tensor2d(b, [37, dim]);
-      return nearestDistances(tf.tensor2d(q, [50, dim]), bank, tf.sum(tf.square(bank), 1), k, chunk).dataSync() as Float32Array;
+      return nearestDistances(tf.tensor2d(q, [50, dim]), bank, tf.sum(tf.square(bank), 1), k, chunk, queryChunk).dataSync() as Float32Array;
     });
     const want = bruteForce(q, b, dim, k);
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-3 * Math.max(1, want[i]));

@@ -1,23 +1,42 @@
 // Exact k-nearest-neighbour distances of query rows to a bank, as batched matrix products on the active tfjs
 // backend: ‖q − b‖² = ‖q‖² − 2(q·b − ½‖b‖²). ‖q‖² is the same for every bank row, so the nearest rows are those with
 // the largest q·b − ½‖b‖², one fused matrix product with a bias per chunk and a reduction: no element-wise passes
-// over the queries × chunk matrix (they took most of the time when the distances were formed in full). The bank is
-// taken in chunks so memory stays at queries × chunk floats. The bias rides in the product itself, as a column of
+// over the queries × chunk matrix (they took most of the time when the distances were formed in full). Queries and
+// bank are both taken in chunks, so memory stays at QUERY_CHUNK × BANK_CHUNK floats whatever the grid and batch
+// (a batch of 16 on layer1's 64 × 64 grid is 65,536 queries: 1 GB of scores per bank chunk unchunked). The bias rides in the product itself, as a column of
 // ones on the queries against a column of −½‖b‖² on the chunk: tfjs's WASM backend (4.22) adds a fused matMul's
 // bias wrongly when transposeB is set (rows past the first get the wrong entries), which made every patch score
 // wrong in a browser; the extra column costs one more of several hundred feature dimensions.
 import * as tf from '@tensorflow/tfjs';
 
-/** Bank rows per matrix product: 1024 queries × 4096 rows is 16 MB of scores. */
+/** Bank rows per matrix product. */
 export const BANK_CHUNK = 4096;
+/** Query rows per matrix product: 16,384 × 4,096 scores are 256 MiB. */
+export const QUERY_CHUNK = 16384;
 
 /**
  * Mean Euclidean distance of each query row to its k nearest bank rows. `bankSqNorms` are the bank rows' squared
  * norms (precomputed once per bank). Returns a [queries] tensor (the caller disposes it).
  */
-export function nearestDistances(queries: tf.Tensor2D, bank: tf.Tensor2D, bankSqNorms: tf.Tensor1D, k = 1, chunkRows = BANK_CHUNK): tf.Tensor1D {
+export function nearestDistances(queries: tf.Tensor2D, bank: tf.Tensor2D, bankSqNorms: tf.Tensor1D, k = 1, chunkRows = BANK_CHUNK, queryRows = QUERY_CHUNK): tf.Tensor1D {
   const m = bank.shape[0];
   if (k > m) throw new Error(`nearest neighbours: k = ${k} exceeds the bank's ${m} entries`);
+  const n = queries.shape[0];
+  if (n <= queryRows) return nearestOfChunk(queries, bank, bankSqNorms, k, chunkRows);
+  return tf.tidy(() => {
+    const parts: tf.Tensor1D[] = [];
+    for (let start = 0; start < n; start += queryRows) {
+      const q = queries.slice([start, 0], [Math.min(queryRows, n - start), -1]);
+      // Materialised per chunk, so the chunk's scores are freed before the next one.
+      parts.push(tf.keep(nearestOfChunk(q, bank, bankSqNorms, k, chunkRows)));
+      q.dispose();
+    }
+    return tf.concat(parts) as tf.Tensor1D;
+  });
+}
+
+function nearestOfChunk(queries: tf.Tensor2D, bank: tf.Tensor2D, bankSqNorms: tf.Tensor1D, k: number, chunkRows: number): tf.Tensor1D {
+  const m = bank.shape[0];
   return tf.tidy(() => {
     let best: tf.Tensor2D | undefined; // the k largest q·b − ½‖b‖² so far
     const withOnes = tf.concat([queries, tf.ones([queries.shape[0], 1])], 1);
