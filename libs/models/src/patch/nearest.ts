@@ -1,12 +1,10 @@
 // Exact k-nearest-neighbour distances of query rows to a bank, as batched matrix products on the active tfjs
 // backend: ‖q − b‖² = ‖q‖² − 2(q·b − ½‖b‖²). ‖q‖² is the same for every bank row, so the nearest rows are those with
-// the largest q·b − ½‖b‖², one fused matrix product with a bias per chunk and a reduction: no element-wise passes
-// over the queries × chunk matrix (they took most of the time when the distances were formed in full). Queries and
-// bank are both taken in chunks, so memory stays at QUERY_CHUNK × BANK_CHUNK floats whatever the grid and batch
-// (a batch of 16 on layer1's 64 × 64 grid is 65,536 queries: 1 GB of scores per bank chunk unchunked). The bias rides in the product itself, as a column of
-// ones on the queries against a column of −½‖b‖² on the chunk: tfjs's WASM backend (4.22) adds a fused matMul's
-// bias wrongly when transposeB is set (rows past the first get the wrong entries), which made every patch score
-// wrong in a browser; the extra column costs one more of several hundred feature dimensions.
+// the largest q·b − ½‖b‖²: one matrix product per chunk, [q, 1] × [b, −½‖b‖²]ᵀ (the bias as an extra column, not
+// tf.fused.matMul's bias, which tfjs-backend-wasm 4.22 adds wrongly with transposeB), and a reduction — no
+// element-wise passes over the queries × chunk matrix (they took most of the time when the distances were formed in
+// full). Queries and bank are both taken in chunks, so memory stays at QUERY_CHUNK × BANK_CHUNK floats whatever the
+// grid and batch (a batch of 16 on layer1's 64 × 64 grid is 65,536 queries: 1 GB of scores per bank chunk unchunked).
 import * as tf from '@tensorflow/tfjs';
 
 /** Bank rows per matrix product. */
