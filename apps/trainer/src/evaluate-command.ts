@@ -3,8 +3,8 @@
 // --save writes them over the run's own, all files together.
 import path from 'node:path';
 import {
-  CAM_STAGES, EMBEDDINGS, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS, UsageError, evaluateRun, formatHelp, parseArgs, type ArgSpec, type CamStage,
-  type EmbeddingName, type ImageScoreName, type Localization, type PatchSampling, type ProgressRenderer,
+  CAM_STAGES, EMBEDDINGS, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS, PATCH_STAGES, UsageError, evaluateRun, formatHelp, parseArgs, type ArgSpec, type CamStage,
+  type EmbeddingName, type ImageScoreName, type Localization, type PatchSampling, type PatchStage, type ProgressRenderer,
 } from '@ssad/pipeline';
 import type { Io } from './io.js';
 import { summaryLine } from './summary.js';
@@ -18,6 +18,7 @@ export const EVALUATE_ARGS: ArgSpec[] = [
   { name: 'image-score', type: 'string', choices: IMAGE_SCORES, default: AS_TRAINED, help: 'image score the detector decides on' },
   { name: 'patch-sampling', type: 'string', choices: PATCH_SAMPLINGS, default: AS_TRAINED, help: 'rebuild the patch bank with this subsampling' },
   { name: 'patch-fraction', type: 'number', min: 1e-6, max: 1, default: AS_TRAINED, help: 'rebuild the patch bank keeping this fraction of training patches' },
+  { name: 'patch-stages', type: 'list', choices: PATCH_STAGES, default: AS_TRAINED, help: 'rebuild the patch bank from these backbone stages (comma-separated)' },
   { name: 'out', type: 'string', path: 'out', default: '<run>/evaluations/<changed settings>', help: 'where the re-evaluated detector, metrics and report go' },
   { name: 'save', type: 'flag', help: "replace the run's own detector, metrics, options and report (what predict and export use)" },
   { name: 'help', type: 'flag', help: 'show this help' },
@@ -41,6 +42,7 @@ export async function evaluateCommand(argv: readonly string[], io: Io, r: Progre
       imageScore: options['image-score'] as ImageScoreName | undefined,
       patchSampling: options['patch-sampling'] as PatchSampling | undefined,
       patchFraction: options['patch-fraction'] as number | undefined,
+      patchStages: options['patch-stages'] as PatchStage[] | undefined,
     },
     { save: options.save === true, outDir: typeof options.out === 'string' ? path.resolve(options.out) : undefined },
   );

@@ -68,7 +68,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
   lap('density');
 
   // Patch density: the bank from the training images, maps of validation (normalisation, map range) and test images.
-  const patch = PatchDensity.fit(network, data.train, { sampling: o.patchSampling, fraction: o.patchFraction, seed: o.seed });
+  const patch = PatchDensity.fit(network, data.train, { stages: o.patchStages, sampling: o.patchSampling, fraction: o.patchFraction, seed: o.seed });
   lap('patchBank');
   try {
     const valPatch = patch.maps(network, data.validation);

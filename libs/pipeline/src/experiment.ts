@@ -29,7 +29,7 @@ export interface RunHooks {
 }
 
 /** The evaluation settings `evaluateRun` may change without retraining. */
-export type EvaluationOverrides = Partial<Pick<ExperimentOptions, 'camStage' | 'embedding' | 'localization' | 'imageScore' | 'patchSampling' | 'patchFraction'>>;
+export type EvaluationOverrides = Partial<Pick<ExperimentOptions, 'camStage' | 'embedding' | 'localization' | 'imageScore' | 'patchSampling' | 'patchFraction' | 'patchStages'>>;
 
 function versions(backend: BackendChoice): RunVersions {
   return { ...softwareVersions(), backend: `${backend.backend} (${backend.package})` };

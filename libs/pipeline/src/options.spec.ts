@@ -20,6 +20,9 @@ describe('resolveOptions', () => {
     [{ category: '../etc' }, /category must be a folder name/],
     [{ embedding: 'layer9' }, /embedding must be one of pooled, head, layer23/],
     [{ frozenBatchNorm: 'all' }, /frozenBatchNorm must be one of pretrained, none, measured, got all/],
+    [{ patchStages: ['layer4'] }, /patchStages must be distinct stages among layer1, layer2, layer3, got \["layer4"\]/],
+    [{ patchStages: [] }, /patchStages must be distinct stages/],
+    [{ patchStages: ['layer2', 'layer2'] }, /patchStages must be distinct stages/],
   ])('rejects %j', (bad, message) => {
     expect(() => resolveOptions({ category: 'bottle', outDir: '/tmp/x', ...(bad as object) })).toThrow(message);
   });

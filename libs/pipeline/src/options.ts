@@ -26,6 +26,9 @@ export const IMAGE_SCORES: readonly ImageScoreName[] = ['gaussian', 'patch', 'fu
 /** How the patch memory bank is subsampled (models' PatchDensity sampling). */
 export type PatchSampling = 'coreset' | 'random' | 'all';
 export const PATCH_SAMPLINGS: readonly PatchSampling[] = ['coreset', 'random', 'all'];
+/** Backbone stages the patch features are read from (models' PatchDensity `stages`). */
+export type PatchStage = 'layer1' | 'layer2' | 'layer3';
+export const PATCH_STAGES: readonly PatchStage[] = ['layer1', 'layer2', 'layer3'];
 /** How images of another aspect ratio become square inputs (@ssad/data's FitMode). */
 export type FitName = 'squash' | 'pad';
 export const FITS: readonly FitName[] = ['squash', 'pad'];
@@ -125,6 +128,11 @@ export interface ExperimentOptions extends Preset {
   /** Patch memory bank subsampling and the fraction of training patches it keeps. */
   patchSampling: PatchSampling;
   patchFraction: number;
+  /**
+   * Stages of the patch features, finest first; the grid is the finest one's (layer1: 64 × 64 at 256 px, layer2:
+   * 32 × 32). Adding layer1 sharpens the maps (bottle AU-PRO 0.936 → 0.956) at about 4× the scoring time.
+   */
+  patchStages: PatchStage[];
   /** 'squash' stretches images to the square input; 'pad' keeps their aspect ratio (metrics ignore the padding). */
   fit: FitName;
   outDir: string;
@@ -143,6 +151,7 @@ export const DEFAULTS = {
   imageScore: 'fused',
   patchSampling: 'coreset',
   patchFraction: 0.01,
+  patchStages: ['layer2', 'layer3'],
   fit: 'squash',
   seed: 0,
 } as const satisfies Partial<ExperimentOptions>;
@@ -203,6 +212,8 @@ export function resolveOptions(overrides: ExperimentOverrides): ExperimentOption
     throw new Error(`frozenBatchNorm must be one of ${FROZEN_BATCH_NORM.join(', ')}, got ${String(o.frozenBatchNorm)}`);
   if (!LOCALIZATIONS.includes(o.localization)) throw new Error(`localization must be one of ${LOCALIZATIONS.join(', ')}, got ${String(o.localization)}`);
   if (!IMAGE_SCORES.includes(o.imageScore)) throw new Error(`imageScore must be one of ${IMAGE_SCORES.join(', ')}, got ${String(o.imageScore)}`);
+  if (!Array.isArray(o.patchStages) || o.patchStages.length === 0 || o.patchStages.some((s) => !PATCH_STAGES.includes(s)) || new Set(o.patchStages).size !== o.patchStages.length)
+    throw new Error(`patchStages must be distinct stages among ${PATCH_STAGES.join(', ')}, got ${JSON.stringify(o.patchStages)}`);
   if (!PATCH_SAMPLINGS.includes(o.patchSampling)) throw new Error(`patchSampling must be one of ${PATCH_SAMPLINGS.join(', ')}, got ${String(o.patchSampling)}`);
   if (!FITS.includes(o.fit)) throw new Error(`fit must be one of ${FITS.join(', ')}, got ${String(o.fit)}`);
   if (!o.outDir) throw new Error('outDir must be a non-empty path');
