@@ -95,14 +95,24 @@ export class DecodePool {
       if (slot.busy++ === 0) slot.worker.ref();
       slot.worker.postMessage({ id, bytes: copy }, [copy.buffer]);
     }).finally(() => {
-      if (--slot.busy === 0) slot.worker.unref();
+      // Not once closing: close() keeps the worker ref'd until it has exited.
+      if (--slot.busy === 0 && !this.closed) slot.worker.unref();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
     const slots = this.slots.splice(0);
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    // Ref'd until they have exited: an idle worker is unref'd (and a busy one was unref'd again when its last task
+    // answered during close), and awaiting its termination with nothing else pending let the process end, exit
+    // code 0, in the middle of the caller's await — a training whose test set had a bad mask "succeeded" silently
+    // about one time in six (found by the trainer's usage spec failing intermittently).
+    await Promise.all(
+      slots.map((s) => {
+        s.worker.ref();
+        return s.worker.terminate();
+      }),
+    );
   }
 
   private pickSlot(): Slot | undefined {
