@@ -7,23 +7,13 @@ import { reparametrizeBatchNorm } from './batchnorm-reparam.js';
 import { imagesToTensor } from './images.js';
 import { Network } from './network.js';
 import { readSafetensors } from './safetensors-files.js';
-import { readPng } from './testing.test-util.js';
+import { readPng, relL2 } from './testing.test-util.js';
 
 const shared = path.resolve(__dirname, '../../../../shared');
 const bottle = path.join(shared, 'data/mvtec_ad_256/bottle/train/good');
 const weights = path.join(shared, 'weights/resnet18-imagenet-to-layer3.safetensors');
 const haveShared = [bottle, weights].every((p) => fs.existsSync(p));
 if (!haveShared) console.warn(`batchnorm-reparam.spec: skipped, ${bottle} or ${weights} is absent`);
-
-function relL2(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(d / n);
-}
 
 beforeAll(() => initBackend());
 

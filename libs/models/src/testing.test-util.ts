@@ -15,6 +15,17 @@ export function maxAbsDiff(a: Values, b: Values): number {
   return m;
 }
 
+/** ‖a − b‖ / ‖b‖ (relative L2 distance). */
+export function relL2(a: Values, b: Values): number {
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += ((a[i] as number) - (b[i] as number)) ** 2;
+    n += (b[i] as number) ** 2;
+  }
+  return Math.sqrt(d / n);
+}
+
 /**
  * A PNG from ../shared as RGB pixels. Skia is exact on these files (8-bit, opaque, no colour chunks); @ssad/data's
  * decoder is not a dependency of this lib.

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.js';
 import { Network } from '../network.js';
 import { readSafetensors } from '../safetensors-files.js';
-import { identical, readPng } from '../testing.test-util.js';
+import { identical, readPng, relL2 } from '../testing.test-util.js';
 import { greedyCoreset, randomSubset } from './coreset.js';
 import { PatchDensity, resolvePatchDensityOptions } from './patch-density.js';
 import { gaussianBlur, gaussianKernel } from './smooth.js';
@@ -15,16 +15,6 @@ const dense = path.join(shared, 'fixtures/dense');
 const weights = path.join(shared, 'weights/resnet18-imagenet-to-layer3.safetensors');
 const haveShared = [bottle, dense, weights].every((p) => fs.existsSync(p));
 if (!haveShared) console.warn(`patch-density.spec: reference checks skipped, ${bottle}, ${dense} or ${weights} is absent`);
-
-function relL2(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(d / n);
-}
 
 beforeAll(() => initBackend());
 
