@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ssad/augment';
 import { initBackend } from '../backend.js';
-import { nearestDistances } from './nearest.js';
+import { nearestDistances, searchBank } from './nearest.js';
 
 beforeAll(() => initBackend());
 
@@ -36,8 +36,7 @@ describe('nearestDistances', () => {
     [3, 4096, 13],
   ])('k = %i, bank in chunks of %i rows, queries in chunks of %i, equals brute force', (k, chunk, queryChunk) => {
     const got = tf.tidy(() => {
-      const bank = tf.tensor2d(b, [37, dim]);
-      return nearestDistances(tf.tensor2d(q, [50, dim]), bank, tf.sum(tf.square(bank), 1), k, chunk, queryChunk).dataSync() as Float32Array;
+      return nearestDistances(tf.tensor2d(q, [50, dim]), searchBank(tf.tensor2d(b, [37, dim])), k, chunk, queryChunk).dataSync() as Float32Array;
     });
     const want = bruteForce(q, b, dim, k);
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-3 * Math.max(1, want[i]));
@@ -45,8 +44,8 @@ describe('nearestDistances', () => {
   });
 
   it('refuses k above the bank size', () => {
-    const bank = tf.tensor2d(b, [37, dim]);
-    expect(() => nearestDistances(tf.tensor2d(q, [50, dim]), bank, tf.sum(tf.square(bank), 1), 38)).toThrow(/k = 38 exceeds the bank's 37 entries/);
+    const bank = searchBank(tf.tensor2d(b, [37, dim]));
+    expect(() => nearestDistances(tf.tensor2d(q, [50, dim]), bank, 38)).toThrow(/k = 38 exceeds the bank's 37 entries/);
     bank.dispose();
   });
 });

@@ -12,36 +12,39 @@ export const BANK_CHUNK = 4096;
 /** Query rows per matrix product: 16,384 × 4,096 scores are 256 MiB. */
 export const QUERY_CHUNK = 16384;
 
+/** The bank as the search uses it: each row with −½‖b‖² appended (built once per bank; the caller disposes it). */
+export function searchBank(bank: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.concat([bank, tf.mul(-0.5, tf.sum(tf.square(bank), 1, true))], 1) as tf.Tensor2D);
+}
+
 /**
- * Mean Euclidean distance of each query row to its k nearest bank rows. `bankSqNorms` are the bank rows' squared
- * norms (precomputed once per bank). Returns a [queries] tensor (the caller disposes it).
+ * Mean Euclidean distance of each query row to its k nearest bank rows; `bank` is `searchBank(rows)`. Returns a
+ * [queries] tensor (the caller disposes it).
  */
-export function nearestDistances(queries: tf.Tensor2D, bank: tf.Tensor2D, bankSqNorms: tf.Tensor1D, k = 1, chunkRows = BANK_CHUNK, queryRows = QUERY_CHUNK): tf.Tensor1D {
+export function nearestDistances(queries: tf.Tensor2D, bank: tf.Tensor2D, k = 1, chunkRows = BANK_CHUNK, queryRows = QUERY_CHUNK): tf.Tensor1D {
   const m = bank.shape[0];
   if (k > m) throw new Error(`nearest neighbours: k = ${k} exceeds the bank's ${m} entries`);
   const n = queries.shape[0];
-  if (n <= queryRows) return nearestOfChunk(queries, bank, bankSqNorms, k, chunkRows);
+  if (n <= queryRows) return nearestOfChunk(queries, bank, k, chunkRows);
   return tf.tidy(() => {
     const parts: tf.Tensor1D[] = [];
     for (let start = 0; start < n; start += queryRows) {
       const q = queries.slice([start, 0], [Math.min(queryRows, n - start), -1]);
       // Materialised per chunk, so the chunk's scores are freed before the next one.
-      parts.push(tf.keep(nearestOfChunk(q, bank, bankSqNorms, k, chunkRows)));
+      parts.push(tf.keep(nearestOfChunk(q, bank, k, chunkRows)));
       q.dispose();
     }
     return tf.concat(parts) as tf.Tensor1D;
   });
 }
 
-function nearestOfChunk(queries: tf.Tensor2D, bank: tf.Tensor2D, bankSqNorms: tf.Tensor1D, k: number, chunkRows: number): tf.Tensor1D {
+function nearestOfChunk(queries: tf.Tensor2D, bank: tf.Tensor2D, k: number, chunkRows: number): tf.Tensor1D {
   const m = bank.shape[0];
   return tf.tidy(() => {
     let best: tf.Tensor2D | undefined; // the k largest q·b − ½‖b‖² so far
     const withOnes = tf.concat([queries, tf.ones([queries.shape[0], 1])], 1);
     for (let start = 0; start < m; start += chunkRows) {
-      const size = Math.min(chunkRows, m - start);
-      const bias = tf.mul(-0.5, bankSqNorms.slice([start], [size])).reshape([size, 1]);
-      const chunk = tf.concat([bank.slice([start, 0], [size, -1]), bias], 1);
+      const chunk = bank.slice([start, 0], [Math.min(chunkRows, m - start), -1]);
       const scores = tf.matMul(withOnes, chunk, false, true) as tf.Tensor2D;
       if (k === 1) {
         const top = tf.max(scores, 1, true) as tf.Tensor2D;

@@ -7,7 +7,7 @@ import { imagesToTensor } from '../images.js';
 import type { Network } from '../network.js';
 import { greedyCoreset, randomProjection, randomSubset } from './coreset.js';
 import { patchFeatures, resolvePatchFeatureOptions, type PatchFeatureOptions } from './features.js';
-import { nearestDistances } from './nearest.js';
+import { nearestDistances, searchBank } from './nearest.js';
 import { gaussianBlur, resizeMapBilinear } from './smooth.js';
 import { STAGE_CHANNELS, STAGES, type Stage } from '../architecture.js';
 import { arrayKind } from '../safetensors.js';
@@ -114,14 +114,13 @@ function checkFinite(values: Float32Array, what: string): void {
 }
 
 export class PatchDensity {
-  private readonly bankTensor: tf.Tensor2D;
-  private readonly bankSqNorms: tf.Tensor1D;
+  /** The bank with −½‖b‖² appended to each row, as the nearest-neighbour search takes it. */
+  private readonly searchTensor: tf.Tensor2D;
   private readonly projectionTensor?: tf.Tensor2D;
 
   private constructor(readonly state: Readonly<PatchDensityState>) {
     const { bank, dim, projection } = state;
-    this.bankTensor = tf.tensor2d(bank, [bank.length / dim, dim]);
-    this.bankSqNorms = tf.tidy(() => tf.sum(tf.square(this.bankTensor), 1));
+    this.searchTensor = tf.tidy(() => searchBank(tf.tensor2d(bank, [bank.length / dim, dim])));
     if (projection) this.projectionTensor = tf.tensor2d(projection, [projection.length / dim, dim]);
   }
 
@@ -224,7 +223,7 @@ export class PatchDensity {
           throw new Error(`patch density: the network gives ${c}-d patch features but the bank was built from ${expected}-d ones`);
         let rows = f.reshape([b * h * w, c]) as tf.Tensor2D;
         if (this.projectionTensor) rows = tf.matMul(rows, this.projectionTensor);
-        f = nearestDistances(rows, this.bankTensor, this.bankSqNorms, config.k).reshape([b, h, w, 1]);
+        f = nearestDistances(rows, this.searchTensor, config.k).reshape([b, h, w, 1]);
         return f;
       });
       const [b, h, w] = dist.shape;
@@ -242,7 +241,7 @@ export class PatchDensity {
   }
 
   dispose(): void {
-    tf.dispose([this.bankTensor, this.bankSqNorms, ...(this.projectionTensor ? [this.projectionTensor] : [])]);
+    tf.dispose([this.searchTensor, ...(this.projectionTensor ? [this.projectionTensor] : [])]);
   }
 }
 
