@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 // Entry point: wires the process (argv, stdout, Ctrl-C / SIGTERM, exit code) to the benchmark CLI.
-import { installWriteHooks } from '@ssad/pipeline';
+import { abortOnStopSignals, installWriteHooks, SIGNAL_EXIT_CODES } from '@ssad/pipeline';
 import { main, stopNotice } from './cli.js';
 
 // Quiets TensorFlow's C++ info/warning logs once the native backend is up. libtensorflow 2.21 prints its start-up
@@ -11,20 +11,13 @@ process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 installWriteHooks(process.env, { print: (s) => process.stderr.write(s), kill: () => process.kill(process.pid, 'SIGKILL') });
 
 const argv = process.argv.slice(2);
-const controller = new AbortController();
-// The shell's convention for "ended by signal N": 128 + N.
-const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
-let stoppedBy: keyof typeof EXIT_CODES | undefined;
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    if (controller.signal.aborted) process.exit(EXIT_CODES[signal]);
-    stoppedBy = signal;
-    process.stderr.write(`\n${signal}: ${stopNotice(argv)}; send it again to quit now\n`);
-    controller.abort();
-  });
+const { controller, stoppedBy } = abortOnStopSignals((signal) => process.stderr.write(`\n${signal}: ${stopNotice(argv)}; send it again to quit now\n`));
 
 main(argv, { write: (s) => process.stdout.write(s), tty: process.stdout.isTTY === true, signal: controller.signal }).then(
-  (code) => process.exit(stoppedBy ? EXIT_CODES[stoppedBy] : code),
+  (code) => {
+    const signal = stoppedBy();
+    process.exit(signal ? SIGNAL_EXIT_CODES[signal] : code);
+  },
   (err) => {
     process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);

@@ -29,5 +29,6 @@ export { encodeNpy, writeNpy, readNpy } from './npy.js';
 export { writeTinyCategory, type TinyCategoryOptions } from './tiny-dataset.js';
 export { exportBundle, type ExportResult } from './export-bundle.js';
 export { softwareVersions } from './versions.js';
+export { abortOnStopSignals, SIGNAL_EXIT_CODES, type StopSignal } from './stop-signals.js';
 export { installWriteHooks, errorMessage } from './fault-hooks.js';
 export { pathProblem, type PathKind } from './path-args.js';
