@@ -6,7 +6,7 @@
 // convs and BatchNorms return to torchvision's normalised parametrisation: running mean/variance ≈ the batch's.
 import * as tf from '@tensorflow/tfjs';
 import type { PixelImage } from '@ssad/augment';
-import { STEM, resnet18Blocks, type ConvBn } from './architecture.js';
+import { STAGES, STEM, resnet18Blocks, type ConvBn, type Stage } from './architecture.js';
 import { imagesToTensor } from './images.js';
 import { BN_EPS, type BatchStat, type Network } from './network.js';
 
@@ -67,12 +67,14 @@ export function reparametrizeBatchNorm(network: Network, images: readonly PixelI
   const pairs = backbonePairs().filter((u) => modules === 'all' || (network.pretrained.has(`${u.conv}.weight`) && network.pretrained.has(`${u.bn}.running_var`)));
   if (pairs.length === 0) return { modules: [], images: images.length };
   const wanted = new Set(pairs.map((u) => u.bn));
+  // Only as deep as the last selected pair (the stem counts as layer1): no deeper stage, head or classifier.
+  const last: Stage = STAGES.findLast((s) => pairs.some((u) => u.conv.startsWith(`${s}.`))) ?? 'layer1';
   const moments = new Map<string, ChannelMoments>();
   const size = { height: images[0].height, width: images[0].width };
   for (let i = 0; i < images.length; i += batchSize) {
     const stats: BatchStat[] = [];
     tf.tidy(() => {
-      network.forward(imagesToTensor(images.slice(i, i + batchSize), size), { inputStats: stats });
+      network.forwardTo(imagesToTensor(images.slice(i, i + batchSize), size), last, { inputStats: stats });
     });
     for (const s of stats) {
       if (wanted.has(s.bn)) {
