@@ -17,12 +17,15 @@ import { loadDetector, saveDetector } from './detector-files.js';
 import { parseManifest } from './detector-manifest.js';
 import { Network } from './network.js';
 
+const SMALL_FILES = ['manifest', 'density', 'patch', 'imagePatch'] as const;
+type SmallFile = (typeof SMALL_FILES)[number];
+
 export interface DetectorFixture {
   /** The saved detector (never modified). */
   dir: string;
   manifest: Record<string, unknown>;
-  /** Bytes of the small files (manifest, density, patch); the weights stay on disk. */
-  files: Record<'manifest' | 'density' | 'patch', Uint8Array>;
+  /** Bytes of the small files (manifest, density, both patch densities); the weights stay on disk. */
+  files: Record<SmallFile, Uint8Array>;
   /** Files outside any case folder that links point at. */
   outside: string;
 }
@@ -46,11 +49,12 @@ export function detectorFixture(): Promise<DetectorFixture> {
       embedding: 'embedding',
       imageSize: 32,
       patch: { sampling: 'random', fraction: 0.25, featureProjection: 16 },
+      imagePatch: { stages: ['layer3'], sampling: 'random', fraction: 0.5 },
     });
     saveDetector(det, dir);
     det.dispose();
     const read = (name: string) => new Uint8Array(fs.readFileSync(path.join(dir, name)));
-    const files = { manifest: read(DETECTOR_FILES.manifest), density: read(DETECTOR_FILES.density), patch: read(DETECTOR_FILES.patch) };
+    const files = Object.fromEntries(SMALL_FILES.map((key) => [key, read(DETECTOR_FILES[key])])) as DetectorFixture['files'];
     const outside = path.join(root, 'outside');
     fs.mkdirSync(outside);
     for (const name of Object.values(DETECTOR_FILES)) fs.copyFileSync(path.join(dir, name), path.join(outside, name));
@@ -161,7 +165,7 @@ export type Swap = 'link-outside' | 'link-inside' | 'link-loop' | 'link-dev-zero
 
 export interface FolderCase {
   manifest: ManifestEdit[] | null;
-  file: 'density' | 'patch' | 'manifest' | null;
+  file: SmallFile | null;
   edits: Mutation[];
   swap: { file: keyof typeof DETECTOR_FILES; how: Swap } | null;
 }
@@ -172,7 +176,7 @@ const oneIn = <T>(n: number, arb: fc.Arbitrary<T>) => fc.oneof({ weight: n - 1, 
 export function folderCases(fx: DetectorFixture): fc.Arbitrary<FolderCase> {
   return fc.record({
     manifest: oneIn(2, manifestEdits(fx.manifest)),
-    file: oneIn(2, fc.constantFrom('density' as const, 'patch' as const, 'manifest' as const)),
+    file: oneIn(2, fc.constantFrom(...SMALL_FILES)),
     edits: mutations(3),
     swap: oneIn(
       4,
@@ -192,7 +196,7 @@ export function copyFixture(fx: DetectorFixture, dir: string, replace: Partial<D
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const bytes = { ...fx.files, ...replace };
-  for (const key of ['manifest', 'density', 'patch'] as const) fs.writeFileSync(path.join(dir, DETECTOR_FILES[key]), bytes[key]);
+  for (const key of SMALL_FILES) fs.writeFileSync(path.join(dir, DETECTOR_FILES[key]), bytes[key]);
   fs.linkSync(path.join(fx.dir, DETECTOR_FILES.weights), path.join(dir, DETECTOR_FILES.weights));
   return dir;
 }
@@ -222,23 +226,25 @@ export function folderTarget(fx: DetectorFixture): FuzzTarget<FolderCase> {
     run: (c) => {
       writeCase(fx, c, dir);
       let outcome: string;
-      let usedPatch = false;
+      const used = { patch: false, imagePatch: false };
       try {
         const det = loadDetector(dir);
-        usedPatch = det.patch !== undefined;
+        used.patch = det.patch !== undefined;
+        used.imagePatch = det.imagePatch !== undefined;
         det.dispose();
         outcome = 'accepted';
       } catch (e) {
         outcome = refusal(e, dir);
       }
       checkPrototypes();
-      // A file outside the folder is never used, even a valid one (patch.safetensors is read only when the
-      // manifest has a patch density).
+      // A file outside the folder is never used, even a valid one (a patch density's file is read only when the
+      // manifest has that density).
       const leaves = c.swap !== null && ['link-outside', 'link-dev-zero'].includes(c.swap.how);
-      if (outcome === 'accepted' && leaves && (c.swap!.file !== 'patch' || usedPatch)) throw new Error(`${c.swap!.file}: a link leaving the folder was followed`);
+      const unread = (file: keyof typeof DETECTOR_FILES) => (file === 'patch' || file === 'imagePatch') && !used[file];
+      if (outcome === 'accepted' && leaves && !unread(c.swap!.file)) throw new Error(`${c.swap!.file}: a link leaving the folder was followed`);
       return outcome;
     },
-    inputBytes: () => fs.statSync(path.join(fx.dir, DETECTOR_FILES.weights)).size + fx.files.density.length + fx.files.patch.length,
+    inputBytes: () => fs.statSync(path.join(fx.dir, DETECTOR_FILES.weights)).size + fx.files.density.length + fx.files.patch.length + fx.files.imagePatch.length,
     // The network's own parameters and tfjs buffers come on top of the files' bytes.
     memoryBound: () => 4 * fs.statSync(path.join(fx.dir, DETECTOR_FILES.weights)).size + 256 * 2 ** 20,
   };

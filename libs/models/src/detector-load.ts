@@ -6,7 +6,7 @@
 import { backboneSpecs, headSpecs } from './architecture.js';
 import { GaussianDensity } from './density.js';
 import { checkBatchSize, Detector } from './detector.js';
-import { DETECTOR_FILES, parseManifest, type Manifest } from './detector-manifest.js';
+import { DETECTOR_FILES, parseManifest, type Manifest, type PatchManifest } from './detector-manifest.js';
 import { checkImageScoreSpec, type ImageScoreSpec } from './image-score.js';
 import { Network, type ResolvedNetworkOptions } from './network.js';
 import { torchShape } from './params.js';
@@ -28,6 +28,7 @@ export interface LoadedDetector {
   network: Network;
   density: GaussianDensity;
   patch?: PatchDensity;
+  imagePatch?: PatchDensity;
   imageScore: ImageScoreSpec;
 }
 
@@ -68,9 +69,10 @@ function readWeights(src: DetectorSource, options: ResolvedNetworkOptions): Map<
   return tensors;
 }
 
-function readPatch(src: DetectorSource, p: NonNullable<Manifest['patch']>) {
-  const file = src.label(DETECTOR_FILES.patch);
-  const t = src.state(DETECTOR_FILES.patch).tensors;
+/** A patch density's state file, checked against its manifest entry, as plain arrays. */
+function readPatch(src: DetectorSource, name: string, p: PatchManifest) {
+  const file = src.label(name);
+  const t = src.state(name).tensors;
   const bank = tensorOf(t, 'bank', ['Float32Array'], [p.rows, p.dim], file) as Float32Array;
   const featureDim = patchFeatureDim(p.config.stages);
   const projection = t.has('projection') ? (tensorOf(t, 'projection', ['Float32Array'], [featureDim, p.dim], file) as Float32Array) : undefined;
@@ -87,37 +89,43 @@ export function detectorPartsFrom(src: DetectorSource): LoadedDetector {
     throw new Error(`${manifestFile}: ${(e as Error).message}`);
   }
   const density = loadDensity(src, m);
-  const patchState = m.patch ? readPatch(src, m.patch) : undefined;
+  const patchState = m.patch && readPatch(src, DETECTOR_FILES.patch, m.patch);
+  const imagePatchState = m.imagePatch && readPatch(src, DETECTOR_FILES.imagePatch, m.imagePatch);
   const weights = readWeights(src, m.network);
-  let patch: PatchDensity | undefined;
-  try {
-    patch = patchState && PatchDensity.fromState(patchState.state);
-  } catch (e) {
-    throw new Error(`${patchState!.file}: ${(e as Error).message}`);
-  }
+  const densities: PatchDensity[] = [];
   const network = new Network(m.network);
   try {
+    const [patch, imagePatch] = [patchState, imagePatchState].map((s) => {
+      if (!s) return undefined;
+      try {
+        densities.push(PatchDensity.fromState(s.state));
+      } catch (e) {
+        throw new Error(`${s.file}: ${(e as Error).message}`);
+      }
+      return densities.at(-1);
+    });
     network.loadWeights(weights, { origin: src.label(DETECTOR_FILES.weights) });
+    return { manifest: m, network, density, patch, imagePatch, imageScore };
   } catch (e) {
     network.dispose();
-    patch?.dispose();
+    for (const d of densities) d.dispose();
     throw e;
   }
-  return { manifest: m, network, density, patch, imageScore };
 }
 
 /** A Detector from `src`, every file checked first (see detectorPartsFrom); `batchSize` images per forward pass. */
 export function detectorFrom(src: DetectorSource, options: { batchSize?: number } = {}): Detector {
   const batchSize = checkBatchSize(options.batchSize, 'batchSize');
-  const { manifest: m, network, density, patch, imageScore } = detectorPartsFrom(src);
+  const { manifest: m, network, density, patch, imagePatch, imageScore } = detectorPartsFrom(src);
   try {
     return Detector.fromParts({
       network, density, embedding: m.embedding, imageSize: m.imageSize, threshold: m.threshold, thresholdQuantile: m.thresholdQuantile,
-      metadata: m.metadata, patch, imageScore, batchSize,
+      metadata: m.metadata, patch, imagePatch, imageScore, batchSize,
     });
   } catch (e) {
     network.dispose();
     patch?.dispose();
+    imagePatch?.dispose();
     throw e;
   }
 }

@@ -9,9 +9,10 @@ import { parseStrictJson } from './strict-json.js';
 
 export const DETECTOR_FORMAT = 'ssad-detector';
 // 2: adds the layer23 embedding and the `metadata` record. 3: adds the optional patch density and the image score
-// choice; version 2 directories still load (no patch density, Gaussian score).
-export const DETECTOR_FORMAT_VERSION = 3;
-export const READABLE_VERSIONS = [2, 3];
+// choice; version 2 directories still load (no patch density, Gaussian score). 4: adds the optional second patch
+// density that gives the patch image score (`imagePatch`); versions 2 and 3 still load.
+export const DETECTOR_FORMAT_VERSION = 4;
+export const READABLE_VERSIONS = [2, 3, 4];
 /**
  * The files of a detector folder. Their names are fixed: the manifest's `files` record lists them for readers of
  * the folder, and a manifest naming any other file is refused rather than followed (nothing outside the folder,
@@ -22,6 +23,7 @@ export const DETECTOR_FILES = {
   weights: 'weights.safetensors',
   density: 'density.safetensors',
   patch: 'patch.safetensors',
+  imagePatch: 'image-patch.safetensors',
 } as const;
 
 /**
@@ -46,6 +48,14 @@ const MAX_MANIFEST_DEPTH = 64;
 const MAX_HEAD_LAYERS = 64;
 const MAX_WIDTH = 65536;
 
+/** A patch density's entry: its settings and the shape of its state file. */
+export interface PatchManifest {
+  config: PatchDensityConfig;
+  dim: number;
+  grid: { height: number; width: number };
+  rows: number;
+}
+
 export interface Manifest {
   format: string;
   formatVersion: number;
@@ -57,7 +67,9 @@ export interface Manifest {
   metadata: DetectorMetadata;
   density: { dim: number; l2Normalize: boolean; shrinkage: number };
   imageScore?: ImageScoreSpec;
-  patch?: { config: PatchDensityConfig; dim: number; grid: { height: number; width: number }; rows: number };
+  patch?: PatchManifest;
+  /** (v4) The patch density whose map maximum is the patch image score; without it, `patch`'s maps give it. */
+  imagePatch?: PatchManifest;
   files: Partial<typeof DETECTOR_FILES>;
 }
 
@@ -132,18 +144,18 @@ function network(v: unknown, f: Fields): ResolvedNetworkOptions {
   return f.wrap('network', () => resolveNetworkOptions(n as never));
 }
 
-function patch(v: unknown, f: Fields, imageSize: { height: number; width: number }): NonNullable<Manifest['patch']> {
-  const p = f.object(v, 'patch');
-  const options = f.object(p.config, 'patch.config');
-  const config = f.wrap('patch.config', () => resolvePatchDensityOptions(options as never));
+function patch(v: unknown, f: Fields, imageSize: { height: number; width: number }, field: 'patch' | 'imagePatch'): PatchManifest {
+  const p = f.object(v, field);
+  const options = f.object(p.config, `${field}.config`);
+  const config = f.wrap(`${field}.config`, () => resolvePatchDensityOptions(options as never));
   const featureDim = patchFeatureDim(config.stages);
   const projected = config.featureProjection > 0 && config.featureProjection < featureDim;
-  const dim = f.int(p.dim, 'patch.dim', 1, MAX_WIDTH);
+  const dim = f.int(p.dim, `${field}.dim`, 1, MAX_WIDTH);
   const expected = projected ? config.featureProjection : featureDim;
   if (dim !== expected)
-    f.fail('patch.dim', `is ${dim}, but stages ${config.stages.join('+')} give ${featureDim}-d patch features${projected ? ` projected to ${expected}` : ''}`);
-  const grid = f.size(p.grid, 'patch.grid', Math.max(imageSize.height, imageSize.width));
-  const rows = f.int(p.rows, 'patch.rows', 1, Number.MAX_SAFE_INTEGER);
+    f.fail(`${field}.dim`, `is ${dim}, but stages ${config.stages.join('+')} give ${featureDim}-d patch features${projected ? ` projected to ${expected}` : ''}`);
+  const grid = f.size(p.grid, `${field}.grid`, Math.max(imageSize.height, imageSize.width));
+  const rows = f.int(p.rows, `${field}.rows`, 1, Number.MAX_SAFE_INTEGER);
   return { config, dim, grid, rows };
 }
 
@@ -170,7 +182,7 @@ export function parseManifest(text: string, file: string): Manifest {
   const m = f.object(json, 'the manifest');
   if (m.format !== DETECTOR_FORMAT) f.fail('format', `is ${show(m.format)}, expected "${DETECTOR_FORMAT}"`);
   if (!READABLE_VERSIONS.includes(m.formatVersion as number))
-    f.fail('formatVersion', `${show(m.formatVersion)} is not supported (this @ssad/models reads ${READABLE_VERSIONS.join(' and ')})`);
+    f.fail('formatVersion', `${show(m.formatVersion)} is not supported (this @ssad/models reads ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_VERSIONS.at(-1)})`);
   const net = network(m.network, f);
   const imageSize = f.size(m.imageSize, 'imageSize', MAX_IMAGE_SIDE);
   if (imageSize.height < MIN_IMAGE_SIDE || imageSize.width < MIN_IMAGE_SIDE) f.fail('imageSize', `must be at least ${MIN_IMAGE_SIDE} on each side (got ${show(m.imageSize)})`);
@@ -184,6 +196,10 @@ export function parseManifest(text: string, file: string): Manifest {
   const density = { dim, l2Normalize: d.l2Normalize as boolean, shrinkage: f.finite(d.shrinkage, 'density.shrinkage', 0, 1) };
   if (!isObject(m.metadata)) f.fail('metadata', `must be an object (got ${show(m.metadata)})`);
   if (m.imageScore !== undefined) f.object(m.imageScore, 'imageScore');
+  if (m.imagePatch !== undefined) {
+    if ((m.formatVersion as number) < 4) f.fail('imagePatch', `is a version 4 field (formatVersion is ${m.formatVersion as number})`);
+    if (m.patch === undefined) f.fail('imagePatch', 'needs a patch density (patch) beside it');
+  }
   return {
     format: DETECTOR_FORMAT,
     formatVersion: m.formatVersion as number,
@@ -195,7 +211,8 @@ export function parseManifest(text: string, file: string): Manifest {
     metadata: m.metadata as DetectorMetadata,
     density,
     imageScore: m.imageScore as ImageScoreSpec | undefined,
-    patch: m.patch === undefined ? undefined : patch(m.patch, f, imageSize),
+    patch: m.patch === undefined ? undefined : patch(m.patch, f, imageSize, 'patch'),
+    imagePatch: m.imagePatch === undefined ? undefined : patch(m.imagePatch, f, imageSize, 'imagePatch'),
     files: files(m.files, f),
   };
 }

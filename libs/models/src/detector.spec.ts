@@ -71,7 +71,7 @@ maybe('Detector on real bottle images', () => {
     const scores = det.score(test);
     saveDetector(det, dir23);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir23, 'detector.json'), 'utf8'));
-    expect(manifest).toMatchObject({ formatVersion: 3, embedding: 'layer23', metadata, imageScore: { kind: 'gaussian' } });
+    expect(manifest).toMatchObject({ formatVersion: 4, embedding: 'layer23', metadata, imageScore: { kind: 'gaussian' } });
     const back = loadDetector(dir23);
     expect(back.embedding).toBe('layer23');
     expect(back.metadata).toEqual(metadata);
@@ -124,6 +124,62 @@ maybe('Detector on real bottle images', () => {
     fs.rmSync(dirP, { recursive: true });
   });
 
+  it('with a second patch density for the image score: it gives the patch score, the maps stay the first one\'s; save → load identical', () => {
+    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'det2p-'));
+    const det = Detector.create(new Network({ headWidths: [32, 16] }), train, val, {
+      embedding: 'layer23', imageSize: 64,
+      patch: { stages: ['layer1', 'layer2', 'layer3'], sampling: 'random', fraction: 0.05, sigma: 2 },
+      imagePatch: { stages: ['layer3'], sampling: 'all', sigma: 2 },
+    });
+    const all = det.scoreAll(test);
+    // Maps from the layer1–3 bank (16 × 16 grid at 64 px); the patch image score from the layer3 bank's maps.
+    expect(all.maps!.grid).toEqual({ height: 16, width: 16 });
+    const imageMaps = det.imagePatch!.maps(det.network, test, { height: 64, width: 64 });
+    expect(imageMaps.grid).toEqual({ height: 4, width: 4 });
+    expect(Array.from(all.patch!)).toEqual(Array.from(imageMaps.scores));
+    expect(Array.from(all.patch!)).not.toEqual(Array.from(all.maps!.scores));
+    const n = det.imageScore.normalization!;
+    expect(n.patch.mean).toBeCloseTo(det.imagePatch!.scores(det.network, val, { height: 64, width: 64 }).reduce((a, b) => a + b, 0) / val.length, 9);
+    expect(det.threshold).toBeCloseTo(quantile(det.scoreAll(val).fused!, 0.99), 9);
+
+    saveDetector(det, dir2);
+    const m = JSON.parse(fs.readFileSync(path.join(dir2, 'detector.json'), 'utf8'));
+    expect(m).toMatchObject({ formatVersion: 4, imagePatch: { dim: 256, rows: 12 * 16, grid: { height: 4, width: 4 } }, files: { imagePatch: 'image-patch.safetensors' } });
+    const back = loadDetector(dir2);
+    const again = back.scoreAll(test);
+    expect(Array.from(again.score)).toEqual(Array.from(all.score));
+    expect(Array.from(again.patch!)).toEqual(Array.from(all.patch!));
+    again.maps!.maps.forEach((map, i) => expect(Buffer.from(map.buffer).equals(Buffer.from(all.maps!.maps[i].buffer))).toBe(true));
+    back.dispose();
+
+    const write = (manifest: object) => fs.writeFileSync(path.join(dir2, 'detector.json'), JSON.stringify(manifest));
+    write({ ...m, formatVersion: 3 });
+    expect(() => loadDetector(dir2)).toThrow(/detector\.json: imagePatch is a version 4 field \(formatVersion is 3\)/);
+    const { patch: _p, imageScore: _s, ...noMaps } = m;
+    write(noMaps);
+    expect(() => loadDetector(dir2)).toThrow(/detector\.json: imagePatch needs a patch density \(patch\) beside it/);
+    write({ ...m, imagePatch: { ...m.imagePatch, dim: 384 } });
+    expect(() => loadDetector(dir2)).toThrow(/detector\.json: imagePatch\.dim is 384, but stages layer3 give 256-d patch features/);
+    write({ ...m, imagePatch: { ...m.imagePatch, rows: 7 } });
+    expect(() => loadDetector(dir2)).toThrow(/image-patch\.safetensors: bank is \[192, 256\], the manifest says \[7, 256\]/);
+    write(m);
+    fs.truncateSync(path.join(dir2, 'image-patch.safetensors'), 100);
+    expect(() => loadDetector(dir2)).toThrow(/image-patch\.safetensors: /);
+    // Without the second density's entry the folder is a one-bank detector again: the maps' maxima score.
+    const { imagePatch: _i, ...oneBank } = m;
+    write(oneBank);
+    const single = loadDetector(dir2);
+    expect(single.imagePatch).toBeUndefined();
+    expect(Array.from(single.scoreAll(test).patch!)).toEqual(Array.from(all.maps!.scores));
+    single.dispose();
+
+    expect(() => Detector.fromParts({ network: det.network, density: det.density, embedding: 'layer23', imageSize: 64, threshold: 1, thresholdQuantile: 0.99, imagePatch: det.imagePatch }))
+      .toThrow(/DetectorParts\.imagePatch needs DetectorParts\.patch/);
+    expect(() => Detector.create(det.network, train, val, { imageSize: 64, imagePatch: {} })).toThrow(/DetectorOptions\.imagePatch needs DetectorOptions\.patch/);
+    det.dispose();
+    fs.rmSync(dir2, { recursive: true });
+  });
+
   it('fromParts checks its arguments', () => {
     const net = new Network({ headWidths: [32, 16] });
     const det = Detector.create(net, train.slice(0, 4), [], { imageSize: 64 });
@@ -140,7 +196,7 @@ maybe('Detector on real bottle images', () => {
     for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(bad, f));
     const manifest = JSON.parse(fs.readFileSync(path.join(bad, 'detector.json'), 'utf8'));
     fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, formatVersion: 1 }));
-    expect(() => loadDetector(bad)).toThrow(/detector\.json: formatVersion 1 is not supported \(this @ssad\/models reads 2 and 3\)/);
+    expect(() => loadDetector(bad)).toThrow(/detector\.json: formatVersion 1 is not supported \(this @ssad\/models reads 2, 3 and 4\)/);
     fs.writeFileSync(path.join(bad, 'detector.json'), JSON.stringify({ ...manifest, metadata: 3 }));
     expect(() => loadDetector(bad)).toThrow(/detector\.json: metadata must be an object/);
     fs.writeFileSync(path.join(bad, 'detector.json'), '{"format": "ssad-det');

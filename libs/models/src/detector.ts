@@ -5,6 +5,8 @@
 //   weights.safetensors  network parameters, torchvision names, torch layout (F32)
 //   density.safetensors  mean [d], covariance [d, d], precision [d, d] (F64)
 //   patch.safetensors    (v3, optional) bank [rows, dim] (F32), projection [featureDim, dim] (F32, optional)
+//   image-patch.safetensors  (v4, optional) the same for a second patch density that only gives the patch image
+//                        score (e.g. sharp maps from layer1–3, the image score from layer2+3: each is best at its job)
 // No file system here (the same code scores in Node and in a browser): `toFiles` gives those files as bytes,
 // detector-load.ts builds a detector back from them, and detector-files.ts (Node) saves and loads folders.
 import * as tf from '@tensorflow/tfjs';
@@ -20,6 +22,7 @@ import {
   type DetectorMetadata,
   type EmbeddingKind,
   type Manifest,
+  type PatchManifest,
 } from './detector-manifest.js';
 import { Network, type StageOutputs } from './network.js';
 import { serializeSafetensors } from './safetensors.js';
@@ -62,6 +65,11 @@ export interface DetectorOptions {
   metadata?: DetectorMetadata;
   /** Also fit a patch density (dense anomaly maps) with these options. Default: none. */
   patch?: PatchDensityOptions;
+  /**
+   * Also fit a second patch density with these options, whose map maximum is the patch image score (the maps stay
+   * `patch`'s). Needs `patch`. Default: none, `patch`'s maps give the patch image score.
+   */
+  imagePatch?: PatchDensityOptions;
   /** The image score the threshold and decisions use. Default 'fused' with a patch density, else 'gaussian'. */
   imageScore?: ImageScoreKind;
 }
@@ -79,6 +87,8 @@ export interface DetectorParts {
   batchSize?: number;
   /** Dense maps; the detector owns it from here (dispose disposes it). */
   patch?: PatchDensity;
+  /** The patch density whose map maximum is the patch image score (needs `patch`; owned like it). Default: `patch`. */
+  imagePatch?: PatchDensity;
   /** Which image score `threshold` applies to. Default { kind: 'gaussian' }. */
   imageScore?: ImageScoreSpec;
 }
@@ -124,6 +134,7 @@ export class Detector {
     private readonly batchSize: number,
     readonly patch: PatchDensity | undefined,
     readonly imageScore: Readonly<ImageScoreSpec>,
+    readonly imagePatch: PatchDensity | undefined,
   ) {}
 
   static fromParts(parts: DetectorParts): Detector {
@@ -134,7 +145,12 @@ export class Detector {
       throw new Error(`DetectorParts.thresholdQuantile must be in [0, 1] (got ${parts.thresholdQuantile})`);
     const batchSize = checkBatchSize(parts.batchSize, 'DetectorParts.batchSize');
     const imageScore = checkImageScoreSpec(parts.imageScore ?? { kind: 'gaussian' }, parts.patch !== undefined, 'DetectorParts.imageScore');
-    return new Detector(parts.network, parts.density, embedding, resolveSize(parts.imageSize), parts.threshold, parts.thresholdQuantile, checkMetadata(parts.metadata), batchSize, parts.patch, imageScore);
+    if (parts.imagePatch && !parts.patch) throw new Error('DetectorParts.imagePatch needs DetectorParts.patch (the maps)');
+    if (parts.imagePatch && parts.imagePatch === parts.patch) throw new Error('DetectorParts.imagePatch must be another patch density than DetectorParts.patch (leave it out to use patch)');
+    return new Detector(
+      parts.network, parts.density, embedding, resolveSize(parts.imageSize), parts.threshold, parts.thresholdQuantile, checkMetadata(parts.metadata), batchSize, parts.patch,
+      imageScore, parts.imagePatch,
+    );
   }
 
   /**
@@ -151,16 +167,18 @@ export class Detector {
     const size = resolveSize(options.imageSize);
     const kind = options.imageScore ?? (options.patch ? 'fused' : 'gaussian');
     if (kind !== 'gaussian' && !options.patch) throw new Error(`DetectorOptions.imageScore ${kind} needs DetectorOptions.patch`);
+    if (options.imagePatch && !options.patch) throw new Error('DetectorOptions.imagePatch needs DetectorOptions.patch (the maps)');
     if (options.patch && validation.length < 2) throw new Error('Detector.create: a patch density needs at least 2 validation images (its scores on train images are biased low)');
     const emb = embedRaw(network, train, size, embedding, batchSize);
     const density = GaussianDensity.estimate(emb.data, emb.dim);
     const patch = options.patch ? PatchDensity.fit(network, train, options.patch, size) : undefined;
-    const provisional = new Detector(network, density, embedding, size, 0, q, metadata, batchSize, patch, { kind: 'gaussian' });
+    const imagePatch = options.imagePatch ? PatchDensity.fit(network, train, options.imagePatch, size) : undefined;
+    const provisional = new Detector(network, density, embedding, size, 0, q, metadata, batchSize, patch, { kind: 'gaussian' }, imagePatch);
     const val = provisional.scoreAll(validation.length ? validation : train);
     const normalization = val.patch ? { gaussian: normalizationOf(val.gaussian), patch: normalizationOf(val.patch) } : undefined;
     const imageScore: ImageScoreSpec = normalization ? { kind, normalization } : { kind };
     const chosen = kind === 'gaussian' ? val.gaussian : kind === 'patch' ? val.patch! : fuseScores(val.gaussian, val.patch!, normalization!);
-    return new Detector(network, density, embedding, size, quantile(chosen, q), q, metadata, batchSize, patch, imageScore);
+    return new Detector(network, density, embedding, size, quantile(chosen, q), q, metadata, batchSize, patch, imageScore, imagePatch);
   }
 
   /** Embeddings (row-major n × dim) of the configured kind. */
@@ -184,7 +202,7 @@ export class Detector {
     const gaussian = this.gaussianScores(images);
     if (!this.patch) return { score: gaussian, gaussian };
     const maps = this.patchMaps(images);
-    const patch = maps.scores;
+    const patch = this.imagePatch ? this.imagePatch.scores(this.network, images, this.imageSize) : maps.scores;
     const n = this.imageScore.normalization;
     const fused = n ? fuseScores(gaussian, patch, n) : undefined;
     const score = this.imageScore.kind === 'gaussian' ? gaussian : this.imageScore.kind === 'patch' ? patch : fused!;
@@ -220,15 +238,9 @@ export class Detector {
         ]),
       ),
     );
-    const { patch: patchFile, ...always } = DETECTOR_FILES;
-    let patch: Manifest['patch'];
-    if (this.patch) {
-      const p = this.patch.state;
-      const tensors = new Map([['bank', { shape: [p.bank.length / p.dim, p.dim], data: p.bank }]]);
-      if (p.projection) tensors.set('projection', { shape: [p.projection.length / p.dim, p.dim], data: p.projection });
-      files.set(DETECTOR_FILES.patch, serializeSafetensors(tensors));
-      patch = { config: p.config, dim: p.dim, grid: p.grid, rows: p.bank.length / p.dim };
-    }
+    const { patch: patchFile, imagePatch: imagePatchFile, ...always } = DETECTOR_FILES;
+    const patch = this.patch && addPatchFile(files, patchFile, this.patch);
+    const imagePatch = this.imagePatch && addPatchFile(files, imagePatchFile, this.imagePatch);
     const manifest: Manifest = {
       format: DETECTOR_FORMAT,
       formatVersion: DETECTOR_FORMAT_VERSION,
@@ -241,7 +253,8 @@ export class Detector {
       density: { dim: state.dim, l2Normalize: state.l2Normalize, shrinkage: state.shrinkage },
       imageScore: this.imageScore,
       patch,
-      files: this.patch ? { ...always, patch: patchFile } : always,
+      imagePatch,
+      files: { ...always, ...(patch && { patch: patchFile }), ...(imagePatch && { imagePatch: imagePatchFile }) },
     };
     files.set(DETECTOR_FILES.manifest, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
     return files;
@@ -250,7 +263,17 @@ export class Detector {
   dispose(): void {
     this.network.dispose();
     this.patch?.dispose();
+    this.imagePatch?.dispose();
   }
+}
+
+/** Adds `density`'s state file to `files` as `name`; its manifest entry. */
+function addPatchFile(files: Map<string, Uint8Array>, name: string, density: PatchDensity): PatchManifest {
+  const p = density.state;
+  const tensors = new Map([['bank', { shape: [p.bank.length / p.dim, p.dim], data: p.bank }]]);
+  if (p.projection) tensors.set('projection', { shape: [p.projection.length / p.dim, p.dim], data: p.projection });
+  files.set(name, serializeSafetensors(tensors));
+  return { config: p.config, dim: p.dim, grid: p.grid, rows: p.bank.length / p.dim };
 }
 
 export function checkBatchSize(value: number | undefined, what: string): number {

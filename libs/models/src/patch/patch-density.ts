@@ -208,36 +208,55 @@ export class PatchDensity {
 
   /** Dense anomaly maps of `images` resized to `size` (default: the first image's size), and their maxima. */
   maps(network: Network, images: readonly PixelImage[], size?: { height: number; width: number }): PatchMaps {
-    const { config, dim } = this.state;
     const maps: Float32Array[] = [];
     const grids: Float32Array[] = [];
     let grid = this.state.grid;
+    this.eachMap(network, images, size, (map, distances, g) => {
+      maps.push(map);
+      grids.push(distances);
+      grid = g;
+    });
+    return { maps, scores: Float64Array.from(maps, maxOf), grids, grid };
+  }
+
+  /** The patch image scores alone (each map's maximum), without keeping the maps. */
+  scores(network: Network, images: readonly PixelImage[], size?: { height: number; width: number }): Float64Array {
+    const scores = new Float64Array(images.length);
+    let i = 0;
+    this.eachMap(network, images, size, (map) => (scores[i++] = maxOf(map)));
+    return scores;
+  }
+
+  /** Each image's map at `size` (after resizing and blur) and its grid of distances, batch by batch. */
+  private eachMap(
+    network: Network,
+    images: readonly PixelImage[],
+    size: { height: number; width: number } | undefined,
+    visit: (map: Float32Array, distances: Float32Array, grid: { height: number; width: number }) => void,
+  ): void {
+    const { config, dim } = this.state;
     for (let i = 0; i < images.length; i += config.batchSize) {
       const batch = images.slice(i, i + config.batchSize);
       const { height, width } = size ?? images[0];
       const dist = tf.tidy(() => {
-        let f = patchFeatures(network.forwardTo(imagesToTensor(batch, { height, width }), config.stages.at(-1)!), config);
+        const f = patchFeatures(network.forwardTo(imagesToTensor(batch, { height, width }), config.stages.at(-1)!), config);
         const [b, h, w, c] = f.shape;
         const expected = this.projectionTensor ? this.projectionTensor.shape[0] : dim;
         if (c !== expected)
           throw new Error(`patch density: the network gives ${c}-d patch features but the bank was built from ${expected}-d ones`);
         let rows = f.reshape([b * h * w, c]) as tf.Tensor2D;
         if (this.projectionTensor) rows = tf.matMul(rows, this.projectionTensor);
-        f = nearestDistances(rows, this.searchTensor, config.k).reshape([b, h, w, 1]);
-        return f;
+        return nearestDistances(rows, this.searchTensor, config.k).reshape([b, h, w, 1]);
       });
       const [b, h, w] = dist.shape;
-      grid = { height: h, width: w };
       const values = dist.dataSync() as Float32Array;
       dist.dispose();
       for (let j = 0; j < b; j++) {
         const distances = values.slice(j * h * w, (j + 1) * h * w);
-        grids.push(distances);
         const up = resizeMapBilinear(distances, w, h, width, height);
-        maps.push(config.sigma > 0 ? gaussianBlur(up, width, height, config.sigma) : up);
+        visit(config.sigma > 0 ? gaussianBlur(up, width, height, config.sigma) : up, distances, { height: h, width: w });
       }
     }
-    return { maps, scores: Float64Array.from(maps, maxOf), grids, grid };
   }
 
   dispose(): void {
