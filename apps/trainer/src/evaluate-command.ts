@@ -19,6 +19,7 @@ export const EVALUATE_ARGS: ArgSpec[] = [
   { name: 'patch-sampling', type: 'string', choices: PATCH_SAMPLINGS, default: AS_TRAINED, help: 'rebuild the patch bank with this subsampling' },
   { name: 'patch-fraction', type: 'number', min: 1e-6, max: 1, default: AS_TRAINED, help: 'rebuild the patch bank keeping this fraction of training patches' },
   { name: 'patch-stages', type: 'list', choices: PATCH_STAGES, default: AS_TRAINED, help: 'rebuild the patch bank from these backbone stages (comma-separated)' },
+  { name: 'image-patch-stages', type: 'list', choices: PATCH_STAGES, default: AS_TRAINED, help: 'rebuild the image-score patch bank from these stages (the same as the maps\' stages: one bank)' },
   { name: 'out', type: 'string', path: 'out', default: '<run>/evaluations/<changed settings>', help: 'where the re-evaluated detector, metrics and report go' },
   { name: 'save', type: 'flag', help: "replace the run's own detector, metrics, options and report (what predict and export use)" },
   { name: 'help', type: 'flag', help: 'show this help' },
@@ -43,6 +44,7 @@ export async function evaluateCommand(argv: readonly string[], io: Io, r: Progre
       patchSampling: options['patch-sampling'] as PatchSampling | undefined,
       patchFraction: options['patch-fraction'] as number | undefined,
       patchStages: options['patch-stages'] as PatchStage[] | undefined,
+      imagePatchStages: options['image-patch-stages'] as PatchStage[] | undefined,
     },
     { save: options.save === true, outDir: typeof options.out === 'string' ? path.resolve(options.out) : undefined },
   );

@@ -64,7 +64,7 @@ describe('ssad run state (spawned CLI)', () => {
     for (const f of ['roc.png', 'pro_patch.png', 'pro_gradcam.png', 'tsne.png', 'training_curves.png', 'score_histogram.png', 'pretext_samples.png',
       'patch/heatmap_and_masks_0.png', 'gradcam/heatmap_and_masks_0.png'])
       expect(isPng(path.join(run, f))).toBe(true);
-    expect(read(run, 'detector', 'detector.json')).toMatchObject({ formatVersion: 3, imageSize: { width: 32 }, imageScore: { kind: m.imageScore }, metadata: { localization: m.localization } });
+    expect(read(run, 'detector', 'detector.json')).toMatchObject({ formatVersion: 4, imageSize: { width: 32 }, imageScore: { kind: m.imageScore }, metadata: { localization: m.localization } });
   });
 
   it('refuses a finished run without --overwrite, and --resume without a checkpoint', async () => {
@@ -92,6 +92,19 @@ describe('ssad run state (spawned CLI)', () => {
     expect(m.evaluatedFrom).toBe(run);
     expect(m.imageAuroc).toBeCloseTo(trained.imageScores.gaussian.imageAuroc, 6);
     expect(fs.readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('train (training run)');
+
+    // A second patch bank for the image score: the maps (and their pixel metrics) stay the first bank's.
+    const twoBanks = await runCli(SSAD, ['evaluate', '--run', run, '--image-patch-stages', 'layer3'], tmp);
+    expect(twoBanks.code).toBe(0);
+    const out2 = path.join(run, 'evaluations', 'image-patch-stages-layer3');
+    const det2 = read(out2, 'detector', 'detector.json');
+    expect([det2.patch.config.stages, det2.imagePatch.config.stages, det2.files.imagePatch]).toEqual([['layer2', 'layer3'], ['layer3'], 'image-patch.safetensors']);
+    expect(fs.existsSync(path.join(out2, 'detector', 'image-patch.safetensors'))).toBe(true);
+    const m2 = read(out2, 'metrics.json');
+    expect(read(out2, 'options.json').imagePatchStages).toEqual(['layer3']);
+    expect(m2.localizations).toEqual(trained.localizations);
+    expect(m2.imageScores.gaussian).toEqual(trained.imageScores.gaussian);
+    expect(read(run, 'options.json').imagePatchStages).toEqual(['layer2', 'layer3']);
 
     const saved = await runCli(SSAD, ['evaluate', '--run', run, '--image-score', 'gaussian', '--save'], tmp);
     expect(saved.code).toBe(0);

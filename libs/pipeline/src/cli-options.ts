@@ -5,6 +5,8 @@ import {
   type ExperimentOptions, type Preset,
 } from './options.js';
 
+const stageList = (v: unknown) => (v as string[]).join(',');
+
 /** --help's default for an option a preset sets: each preset's value. */
 function fromPreset(key: keyof Preset, show: (v: unknown) => string = String): string {
   return `from --preset: ${PRESET_NAMES.map((p) => `${p} ${show(PRESETS[p][key])}`).join(', ')}`;
@@ -31,7 +33,11 @@ export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'localization', type: 'string', choices: LOCALIZATIONS, default: DEFAULTS.localization, help: 'maps behind the pixel metrics and heatmaps (both are evaluated)' },
   { name: 'image-score', type: 'string', choices: IMAGE_SCORES, default: DEFAULTS.imageScore, help: 'image score the threshold and F1 follow (all are evaluated)' },
   { name: 'patch-sampling', type: 'string', choices: PATCH_SAMPLINGS, default: DEFAULTS.patchSampling, help: 'patch memory bank subsampling (coreset: greedy k-center)' },
-  { name: 'patch-stages', type: 'list', choices: PATCH_STAGES, default: DEFAULTS.patchStages.join(','), help: 'comma-separated backbone stages of the patch features (layer1 adds a 64 × 64 grid at 256 px: sharper maps, ~4× slower scoring)' },
+  { name: 'patch-stages', type: 'list', choices: PATCH_STAGES, default: fromPreset('patchStages', stageList), help: 'comma-separated backbone stages of the patch features behind the maps (layer1 adds a 64 × 64 grid at 256 px: sharper maps, ~4× slower scoring)' },
+  {
+    name: 'image-patch-stages', type: 'list', choices: PATCH_STAGES, default: `${fromPreset('imagePatchStages', (v) => (v === undefined ? 'as --patch-stages' : stageList(v)))}`,
+    help: 'stages of a second patch bank whose map maximum is the patch image score (the same stages as --patch-stages: one bank does both)',
+  },
   { name: 'patch-fraction', type: 'number', min: 1e-6, max: 1, default: String(DEFAULTS.patchFraction), help: 'fraction of training patches kept in the bank' },
   { name: 'figure-images', type: 'int', min: 0, max: 1000, default: fromPreset('figureImages'), help: 'test images shown in the heatmap figures' },
   { name: 'tsne-per-group', type: 'int', min: 0, max: 10000, default: fromPreset('tsnePerGroup'), help: 'points per group in the t-SNE figure (0: no t-SNE)' },
@@ -58,6 +64,7 @@ const KEYS: Record<string, keyof ExperimentOptions> = {
   'patch-sampling': 'patchSampling',
   'patch-fraction': 'patchFraction',
   'patch-stages': 'patchStages',
+  'image-patch-stages': 'imagePatchStages',
   'figure-images': 'figureImages',
   'tsne-per-group': 'tsnePerGroup',
   seed: 'seed',

@@ -11,7 +11,7 @@ import { computeEmbeddings } from './embeddings.js';
 import { contentMaps, contentMasks } from './content.js';
 import type { OnEvent } from './events.js';
 import { renderFigures } from './figures.js';
-import { EMBEDDINGS, IMAGE_SCORES, type EmbeddingName, type ExperimentOptions, type ImageScoreName, type Localization } from './options.js';
+import { EMBEDDINGS, IMAGE_SCORES, sameStages, type EmbeddingName, type ExperimentOptions, type ImageScoreName, type Localization } from './options.js';
 import { writeReport } from './report.js';
 import { METRICS_VERSION, writeJsonAtomic, type EmbeddingScores, type RunMetrics, type RunVersions } from './run-metrics.js';
 import { perDefectScores, testImageRecords } from './test-records.js';
@@ -68,19 +68,27 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
   lap('density');
 
   // Patch density: the bank from the training images, maps of validation (normalisation, map range) and test images.
-  const patch = PatchDensity.fit(network, data.train, { stages: o.patchStages, sampling: o.patchSampling, fraction: o.patchFraction, seed: o.seed });
-  lap('patchBank');
+  // A second bank on other stages gives the patch image score when asked for (each stage mix is best at one job).
+  const fitBank = (stages: ExperimentOptions['patchStages']) =>
+    PatchDensity.fit(network, data.train, { stages, sampling: o.patchSampling, fraction: o.patchFraction, seed: o.seed });
+  const patch = fitBank(o.patchStages);
+  let imagePatch: PatchDensity | undefined;
   try {
+    if (!sameStages(o.imagePatchStages, o.patchStages)) imagePatch = fitBank(o.imagePatchStages);
+    lap('patchBank');
     const valPatch = patch.maps(network, data.validation);
     const testPatch = patch.maps(network, testImages);
     lap('patchMaps');
+    const valImagePatch = imagePatch ? imagePatch.scores(network, data.validation) : valPatch.scores;
+    const testImagePatch = imagePatch ? imagePatch.scores(network, testImages) : testPatch.scores;
+    if (imagePatch) lap('imagePatchScores');
 
     const gaussian = perEmbedding[o.embedding]!;
-    const normalization = { gaussian: normalizationOf(gaussian.valScores), patch: normalizationOf(valPatch.scores) };
+    const normalization = { gaussian: normalizationOf(gaussian.valScores), patch: normalizationOf(valImagePatch) };
     const candidates: Record<ImageScoreName, { test: Float64Array; val: Float64Array }> = {
       gaussian: { test: gaussian.testScores, val: gaussian.valScores },
-      patch: { test: testPatch.scores, val: valPatch.scores },
-      fused: { test: fuseScores(gaussian.testScores, testPatch.scores, normalization), val: fuseScores(gaussian.valScores, valPatch.scores, normalization) },
+      patch: { test: testImagePatch, val: valImagePatch },
+      fused: { test: fuseScores(gaussian.testScores, testImagePatch, normalization), val: fuseScores(gaussian.valScores, valImagePatch, normalization) },
     };
     const imageScores = {} as Record<ImageScoreName, ImageEvaluation>;
     for (const k of IMAGE_SCORES) imageScores[k] = evaluateImageScores(candidates[k].test, labels, candidates[k].val, o.thresholdQuantile);
@@ -121,7 +129,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
     const detector = Detector.fromParts({
       network, density: gaussians[o.embedding], embedding: MODEL_EMBEDDING[o.embedding], imageSize: o.imageSize,
       threshold: chosen.threshold, thresholdQuantile: o.thresholdQuantile, metadata: { ...metadata },
-      patch, imageScore: { kind: o.imageScore, normalization },
+      patch, imagePatch, imageScore: { kind: o.imageScore, normalization },
     });
     saveDetector(detector, path.join(ctx.dir, 'detector'));
     lap('evaluate');
@@ -180,6 +188,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
     return metrics;
   } finally {
     patch.dispose();
+    imagePatch?.dispose();
   }
 }
 

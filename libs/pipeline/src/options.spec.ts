@@ -1,4 +1,4 @@
-import { PRESETS, resolveOptions } from './options.js';
+import { PRESETS, resolveOptions, sameStages } from './options.js';
 
 describe('resolveOptions', () => {
   it('takes the paper preset by default with the reference settings', () => {
@@ -12,6 +12,19 @@ describe('resolveOptions', () => {
     expect(o.batchSize).toBe(PRESETS.quick.batchSize);
   });
 
+  it('resolves the image-score patch bank: the preset\'s, the option, or else the maps\' stages (one bank)', () => {
+    const base = { category: 'bottle', outDir: '/tmp/x' };
+    expect(resolveOptions({ ...base, preset: 'quick' })).toMatchObject({ patchStages: ['layer2', 'layer3'], imagePatchStages: ['layer2', 'layer3'] });
+    expect(resolveOptions({ ...base, preset: 'dense' })).toMatchObject({ patchStages: ['layer1', 'layer2', 'layer3'], imagePatchStages: ['layer2', 'layer3'] });
+    expect(resolveOptions({ ...base, preset: 'quick', patchStages: ['layer1', 'layer2'] }).imagePatchStages).toEqual(['layer1', 'layer2']);
+    expect(resolveOptions({ ...base, preset: 'dense', imagePatchStages: ['layer3'] }).imagePatchStages).toEqual(['layer3']);
+  });
+
+  it('sameStages ignores the order', () => {
+    expect(sameStages(['layer2', 'layer3'], ['layer3', 'layer2'])).toBe(true);
+    expect(sameStages(['layer2', 'layer3'], ['layer1', 'layer2', 'layer3'])).toBe(false);
+  });
+
   it.each([
     [{ imageSize: 16 }, /imageSize must be an integer in \[32, 1024\], got 16/],
     [{ lrFull: -1 }, /lrFull must be a number in/],
@@ -23,6 +36,7 @@ describe('resolveOptions', () => {
     [{ patchStages: ['layer4'] }, /patchStages must be distinct stages among layer1, layer2, layer3, got \["layer4"\]/],
     [{ patchStages: [] }, /patchStages must be distinct stages/],
     [{ patchStages: ['layer2', 'layer2'] }, /patchStages must be distinct stages/],
+    [{ imagePatchStages: ['layer1', 'layer4'] }, /imagePatchStages must be distinct stages among layer1, layer2, layer3, got \["layer1","layer4"\]/],
   ])('rejects %j', (bad, message) => {
     expect(() => resolveOptions({ category: 'bottle', outDir: '/tmp/x', ...(bad as object) })).toThrow(message);
   });
