@@ -25,6 +25,7 @@ describe('scoring bundle', () => {
     const rng = new Rng(15);
     det = Detector.create(new Network({ headWidths: [8], seed: 3 }), images(6, rng), images(3, rng), {
       embedding: 'embedding', imageSize: 32, patch: { sampling: 'random', fraction: 0.25, featureProjection: 16 },
+      imagePatch: { stages: ['layer3'], sampling: 'random', fraction: 0.5 },
     });
     test = images(3, rng);
     writeBundle(path.join(root, 'b'), det, scoring);
@@ -34,7 +35,8 @@ describe('scoring bundle', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('reads back to the same scores, decisions and maps, with the 0–1 score at 0.5 on the threshold', () => {
+  it('reads back to the same scores, decisions and maps (both patch densities), with the 0–1 score at 0.5 on the threshold', () => {
+    expect(fs.readdirSync(path.join(root, 'b')).sort()).toEqual(['bundle.json', 'density.safetensors', 'detector.json', 'image-patch.safetensors', 'patch.safetensors', 'weights.safetensors']);
     const bundle = readBundle(path.join(root, 'b'));
     try {
       expect(bundle).toMatchObject({ fit: 'pad', scoreScale: 0.5, threshold: det.threshold, inputSize: { width: 32, height: 32 }, metadata: { category: 'tiny' } });
@@ -45,6 +47,7 @@ describe('scoring bundle', () => {
       const got = bundle.score(test);
       got.forEach((g, i) => {
         expect(g.score).toBe(expected.score[i]);
+        expect(g.scores).toEqual({ gaussian: expected.gaussian[i], patch: expected.patch![i], fused: expected.fused![i] });
         expect(g.anomalous).toBe(expected.score[i] >= det.threshold);
         expect(g.normalizedScore).toBeCloseTo(1 / (1 + Math.exp(-(expected.score[i] - det.threshold) / 0.5)), 12);
         expect(g.normalizedScore >= 0.5).toBe(g.anomalous);
@@ -63,6 +66,8 @@ describe('scoring bundle', () => {
     const withManifest = (m: object) => new Map([...files, [BUNDLE_MANIFEST, new TextEncoder().encode(JSON.stringify(m))]]);
     const truncated = new Map([...files, ['density.safetensors', files.get('density.safetensors')!.subarray(0, 100)]]);
     expect(() => ScoringBundle.fromFiles(truncated, 'b/')).toThrow('b/density.safetensors: 100 bytes, bundle.json says');
+    const shortImagePatch = new Map([...files, ['image-patch.safetensors', files.get('image-patch.safetensors')!.subarray(0, 64)]]);
+    expect(() => ScoringBundle.fromFiles(shortImagePatch, 'b/')).toThrow('b/image-patch.safetensors: 64 bytes, bundle.json says');
     expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, formatVersion: 3 }), 'b/')).toThrow('b/bundle.json: formatVersion 3 is not supported (this @ssad/models reads versions 1 and 2)');
     expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, validationScores: [1, null] }), 'b/')).toThrow('b/bundle.json: validationScores must be a non-empty list of finite numbers');
     expect(() => ScoringBundle.fromFiles(withManifest({ ...manifest, formatVersion: 1 }), 'b/')).toThrow('b/bundle.json: validationScores is a version 2 field (formatVersion is 1)');
