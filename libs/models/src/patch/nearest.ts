@@ -44,12 +44,19 @@ function nearestOfChunk(queries: tf.Tensor2D, bank: tf.Tensor2D, k: number, chun
     let best: tf.Tensor2D | undefined; // the k largest q·b − ½‖b‖² so far
     const withOnes = tf.concat([queries, tf.ones([queries.shape[0], 1])], 1);
     for (let start = 0; start < m; start += chunkRows) {
-      const chunk = bank.slice([start, 0], [Math.min(chunkRows, m - start), -1]);
-      const scores = tf.matMul(withOnes, chunk, false, true) as tf.Tensor2D;
-      if (k === 1) {
-        const top = tf.max(scores, 1, true) as tf.Tensor2D;
-        best = best ? (tf.maximum(best, top) as tf.Tensor2D) : top;
-      } else best = tf.topk(best ? (tf.concat([best, scores], 1) as tf.Tensor2D) : scores, k).values as tf.Tensor2D;
+      // A tidy per chunk frees its scores block (QUERY_CHUNK × BANK_CHUNK floats) before the next one is made;
+      // the enclosing tidy alone would keep every chunk's block until the end.
+      const next = tf.tidy(() => {
+        const chunk = bank.slice([start, 0], [Math.min(chunkRows, m - start), -1]);
+        const scores = tf.matMul(withOnes, chunk, false, true) as tf.Tensor2D;
+        if (k === 1) {
+          const top = tf.max(scores, 1, true) as tf.Tensor2D;
+          return best ? (tf.maximum(best, top) as tf.Tensor2D) : top;
+        }
+        return tf.topk(best ? (tf.concat([best, scores], 1) as tf.Tensor2D) : scores, k).values as tf.Tensor2D;
+      });
+      best?.dispose();
+      best = next;
     }
     const d2 = tf.sub(tf.sum(tf.square(queries), 1, true), tf.mul(2, best!));
     // Cancellation can leave tiny negatives for near-identical rows.
