@@ -89,7 +89,7 @@ describe('kill and resume (spawned CLI, SIGKILL)', () => {
       checkRunFolder(out, ref);
       expect(comparableMetrics(json(out, 'metrics.json'))).toEqual(comparableMetrics(json(ref, 'metrics.json')));
       // Only a kill during the checkpoint's removal leaves a hidden temporary in a finished run folder.
-      expect(fs.readdirSync(out).filter((n) => n.startsWith('.') && !n.startsWith('.checkpoint.old-'))).toEqual([]);
+      expect(fs.readdirSync(out).filter((n) => n.startsWith('.') && !n.startsWith('.checkpoint.del-'))).toEqual([]);
     }
   }, 20 * SEGMENT_MS);
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 // Run state never lies, through the real `ssad` command on a tiny MVTec-layout category with masks: SIGTERM to
 // the command's PID stops with a checkpoint, --resume refuses other settings and continues with the same ones,
 // runs are not replaced without --overwrite, evaluate writes beside the run unless --save, and a failed run leaves
@@ -106,6 +107,10 @@ describe('ssad run state (spawned CLI)', () => {
     expect(m2.imageScores.gaussian).toEqual(trained.imageScores.gaussian);
     expect(read(run, 'options.json').imagePatchStages).toEqual(['layer2', 'layer3']);
 
+    // As a kill between the two renames of an earlier `evaluate --save` leaves it: the detector aside, under the
+    // name of a process that has ended. The next evaluation puts it back and starts from it.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    fs.renameSync(path.join(run, 'detector'), path.join(run, `.detector.old-${os.hostname().replace(/[^A-Za-z0-9_.]/g, '_')}-${dead}`));
     const saved = await runCli(SSAD, ['evaluate', '--run', run, '--image-score', 'gaussian', '--save'], tmp);
     expect(saved.code).toBe(0);
     expect([read(run, 'metrics.json').imageScore, read(run, 'options.json').imageScore, read(run, 'detector', 'detector.json').imageScore.kind]).toEqual([

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  describeFsError, isWriteFault, moveIntoPlace, observeWrites, removeFolder, replaceFolder, writeFileAtomic, WriteError, type WriteStep,
+  describeFsError, isWriteFault, moveIntoPlace, observeWrites, removeFolder, removeStaleTemporaries, replaceFolder, writeFileAtomic, WriteError, type WriteStep,
 } from './atomic-write.js';
 
 describe('atomic writes', () => {
@@ -55,6 +55,27 @@ describe('atomic writes', () => {
     for (const f of [stale, live, otherHost]) fs.writeFileSync(f, 'part');
     writeFileAtomic(file, '{}');
     expect(fs.readdirSync(tmp).sort()).toEqual([path.basename(live), path.basename(otherHost), 'm.json'].sort());
+  });
+
+  it('puts back a folder whose replacement was killed between its two renames; a folder being removed stays removed', () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const host = os.hostname().replace(/[^A-Za-z0-9_.]/g, '_');
+    const own = { names: ['a'], what: 'test folder' };
+    // What the kill leaves: no `det`, the old folder aside, the whole new one still under its temporary name.
+    fs.mkdirSync(path.join(tmp, `.det.old-${host}-${dead}`));
+    fs.writeFileSync(path.join(tmp, `.det.old-${host}-${dead}`, 'a'), 'old');
+    fs.mkdirSync(path.join(tmp, `.det.tmp-${host}-${dead}`));
+    fs.writeFileSync(path.join(tmp, `.det.tmp-${host}-${dead}`, 'a'), 'new');
+    // A removal killed after its rename: the folder was going, it is not brought back.
+    fs.mkdirSync(path.join(tmp, `.ckpt.del-${host}-${dead}`));
+    removeStaleTemporaries(tmp);
+    expect(fs.readdirSync(tmp)).toEqual(['det']);
+    expect(fs.readFileSync(path.join(tmp, 'det', 'a'), 'utf8')).toBe('old');
+    // Where the swap had finished (the target exists), the old folder is only left over: it goes.
+    fs.mkdirSync(path.join(tmp, `.det.old-${host}-${dead}`));
+    replaceFolder(path.join(tmp, 'det'), (t) => writeFileAtomic(path.join(t, 'a'), 'newer'), own);
+    expect(fs.readdirSync(tmp)).toEqual(['det']);
+    expect(fs.readFileSync(path.join(tmp, 'det', 'a'), 'utf8')).toBe('newer');
   });
 
   it('replaces a folder whole, and refuses one holding files that are not its own', () => {

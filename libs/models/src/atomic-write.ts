@@ -104,7 +104,8 @@ function step(s: WriteStep, target: string): void {
 
 const TAG = `${os.hostname().replace(/[^A-Za-z0-9_.]/g, '_')}-${process.pid}`;
 
-function tempName(target: string, kind: 'tmp' | 'old'): string {
+/** tmp: being written; old: a folder swapped out, removed once the new one is in; del: a folder being removed. */
+function tempName(target: string, kind: 'tmp' | 'old' | 'del'): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${kind}-${TAG}`);
 }
 
@@ -118,11 +119,13 @@ function alive(pid: number): boolean {
 }
 
 const HOST = TAG.slice(0, TAG.lastIndexOf('-'));
-const TEMPORARY = /^\.(.+)\.(?:tmp|old)-(.+)-(\d+)$/;
+const TEMPORARY = /^\.(.+)\.(tmp|old|del)-(.+)-(\d+)$/;
 
 /**
- * Removes what killed processes of this host left in `dir` of earlier writes (to `base` only, when given): never
- * another host's temporaries, nor those of a process still running.
+ * Clears what killed processes of this host left in `dir` of earlier writes (to `base` only, when given): never
+ * another host's temporaries, nor those of a process still running. A folder swapped out by a replacement that was
+ * killed between its two renames (so that its target is missing) is renamed back: the replacement did not happen.
+ * Everything else is removed.
  */
 export function removeStaleTemporaries(dir: string, base?: string): void {
   let names: string[];
@@ -131,10 +134,14 @@ export function removeStaleTemporaries(dir: string, base?: string): void {
   } catch {
     return;
   }
-  for (const name of names) {
+  for (const name of names.sort()) {
     const m = TEMPORARY.exec(name);
-    if (m && (base === undefined || m[1] === base) && m[2] === HOST && Number(m[3]) !== process.pid && !alive(Number(m[3])))
-      fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    if (!m || (base !== undefined && m[1] !== base) || m[3] !== HOST || Number(m[4]) === process.pid || alive(Number(m[4]))) continue;
+    const target = path.join(dir, m[1]);
+    if (m[2] === 'old' && !fs.existsSync(target)) {
+      fs.renameSync(path.join(dir, name), target);
+      syncFolder(dir);
+    } else fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
 }
 
@@ -214,7 +221,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
 /**
  * Puts `src` (a file or a folder) in place of `dst` and removes `src`'s name. A file replaces atomically; a folder
  * takes two renames (the old one aside, the new one in), so a kill between them leaves no `dst` but the old folder
- * as `.<dst>.old-<host>-<pid>` beside it and the new one at `src`, both whole.
+ * as `.<dst>.old-<host>-<pid>` beside it and the new one at `src`, both whole; the next write there (or
+ * removeStaleTemporaries) renames the old one back.
  */
 export function moveIntoPlace(src: string, dst: string): void {
   step('move', dst);
@@ -293,12 +301,12 @@ export function removeFolder(dir: string): void {
   if (!fs.existsSync(dir)) return;
   step('remove-begin', dir);
   removeStale(dir);
-  const old = tempName(dir, 'old');
+  const doomed = tempName(dir, 'del');
   try {
-    fs.renameSync(dir, old);
+    fs.renameSync(dir, doomed);
   } catch (e) {
     throw writeError(dir, e, 'remove');
   }
-  fs.rmSync(old, { recursive: true, force: true });
+  fs.rmSync(doomed, { recursive: true, force: true });
   step('remove-done', dir);
 }

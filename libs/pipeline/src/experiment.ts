@@ -3,7 +3,7 @@
 // finished run's network. Results appear in the run folder only once complete (run-folder.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { DETECTOR_FILES, ensureFolder, initBackend, loadDetector, Network, readSafetensors, removeFolder, type BackendChoice } from '@ssad/models';
+import { DETECTOR_FILES, ensureFolder, initBackend, loadDetector, Network, readSafetensors, removeFolder, removeStaleTemporaries, type BackendChoice } from '@ssad/models';
 import { UsageError } from './args.js';
 import { prepareDataset } from './bench-setup.js';
 import { loadCategory } from './dataset.js';
@@ -118,6 +118,8 @@ export async function evaluateRun(
   overrides: EvaluationOverrides = {},
   target: { save?: boolean; outDir?: string } = {},
 ): Promise<{ metrics: RunMetrics; outDir: string }> {
+  // A swap of an entry killed between its two renames left the old entry aside: it goes back first.
+  removeStaleTemporaries(runDir);
   // A run whose results were being replaced when it was killed (`evaluate --save`) has lost its metrics.json but
   // still has a whole detector (each entry is replaced whole), so it can be evaluated again.
   if (runState(runDir) !== 'finished' && !fs.existsSync(path.join(runDir, RUN_FILES.detector, DETECTOR_FILES.manifest)))
