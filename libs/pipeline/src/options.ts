@@ -1,5 +1,7 @@
 // The experiment's options: one preset gives every default, explicit values override it, and everything is
 // validated here so both apps fail the same way on the same bad value.
+import { FIT_MODES, type FitMode } from '@ssad/data';
+import { IMAGE_SCORE_KINDS, type ImageScoreKind } from '@ssad/models';
 
 export type PresetName = 'paper' | 'quick' | 'dense';
 export const PRESET_NAMES: readonly PresetName[] = ['paper', 'quick', 'dense'];
@@ -21,17 +23,17 @@ export const FROZEN_BATCH_NORM: readonly FrozenBatchNorm[] = ['pretrained', 'non
 export type Localization = 'patch' | 'gradcam';
 export const LOCALIZATIONS: readonly Localization[] = ['patch', 'gradcam'];
 /** The image score the threshold and F1 follow: global Gaussian, maximum of the patch map, or their z-score sum. */
-export type ImageScoreName = 'gaussian' | 'patch' | 'fused';
-export const IMAGE_SCORES: readonly ImageScoreName[] = ['gaussian', 'patch', 'fused'];
+export type ImageScoreName = ImageScoreKind;
+export const IMAGE_SCORES = IMAGE_SCORE_KINDS;
 /** How the patch memory bank is subsampled (models' PatchDensity sampling). */
 export type PatchSampling = 'coreset' | 'random' | 'all';
 export const PATCH_SAMPLINGS: readonly PatchSampling[] = ['coreset', 'random', 'all'];
 /** Backbone stages the patch features are read from (models' PatchDensity `stages`). */
 export type PatchStage = 'layer1' | 'layer2' | 'layer3';
 export const PATCH_STAGES: readonly PatchStage[] = ['layer1', 'layer2', 'layer3'];
-/** How images of another aspect ratio become square inputs (@ssad/data's FitMode). */
-export type FitName = 'squash' | 'pad';
-export const FITS: readonly FitName[] = ['squash', 'pad'];
+/** How images of another aspect ratio become square inputs. */
+export type FitName = FitMode;
+export const FITS = FIT_MODES;
 
 export interface Preset {
   imageSize: number;
