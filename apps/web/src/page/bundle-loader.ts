@@ -1,9 +1,16 @@
 // Getting a scoring bundle's files into the page — picked files (a folder or several files, or dropped) or a URL
-// (`?detector=`, what `web:serve` prints) — and handing them to ScoringBundle.fromFiles, which checks everything
-// as Node's readBundle does. Before any file is read whole, bundle.json's listed sizes are compared with the
-// files (a picked file's size, a download's length as it arrives), so a wrong or hostile file costs at most its
-// listed size and a broken one is named, never waited on.
-import { BUNDLE_MANIFEST, DETECTOR_FILES, MAX_BUNDLE_MANIFEST_BYTES, parseBundleManifest, ScoringBundle, type BundleManifest } from '@ssad/models';
+// (`?detector=`, what `web:serve` prints) — as bytes for the scoring worker, whose ScoringBundle.fromFiles checks
+// everything as Node's readBundle does. Before any file is read whole, bundle.json's listed sizes are compared with
+// the files (a picked file's size, a download's length as it arrives), so a wrong or hostile file costs at most its
+// listed size and a broken one is named, never waited on. (Only the manifest's parsing runs here; no tfjs.)
+import { BUNDLE_MANIFEST, DETECTOR_FILES, MAX_BUNDLE_MANIFEST_BYTES, parseBundleManifest, type BundleManifest } from '@ssad/models';
+
+/** A bundle's files by name (bundle.json and every file it lists, sizes checked), for ScoringBundle.fromFiles. */
+export interface BundleBytes {
+  files: Map<string, Uint8Array>;
+  /** Goes before file names in messages: the folder or URL they came from. */
+  prefix: string;
+}
 
 const FETCH_TIMEOUT_MS = 60_000;
 
@@ -24,7 +31,7 @@ function manifestOf(bytes: Uint8Array, label: string): BundleManifest {
 }
 
 /** A bundle from files the user picked or dropped (matched by name; folders' paths are ignored). */
-export async function bundleFromFiles(picked: readonly File[]): Promise<ScoringBundle> {
+export async function bundleFromFiles(picked: readonly File[]): Promise<BundleBytes> {
   const byName = new Map<string, File>();
   for (const f of picked) byName.set(f.name, f);
   const folder = picked[0]?.webkitRelativePath.split('/')[0] || 'the chosen files';
@@ -44,7 +51,7 @@ export async function bundleFromFiles(picked: readonly File[]): Promise<ScoringB
     if (f.size !== bytes) throw new Error(`${prefix}${name}: ${f.size} bytes, ${BUNDLE_MANIFEST} says ${bytes} (a truncated or altered file)`);
     files.set(name, new Uint8Array(await f.arrayBuffer()));
   }
-  return ScoringBundle.fromFiles(files, prefix);
+  return { files, prefix };
 }
 
 /** Downloads `url` but refuses it, unread, beyond `maxBytes`; a stalled server ends in a timeout error. */
@@ -83,7 +90,7 @@ async function fetchBytes(url: string, maxBytes: number, signal: AbortSignal): P
 }
 
 /** A bundle served at `base` (a folder URL: `base` + bundle.json, then the files it lists). */
-export async function bundleFromUrl(base: string): Promise<ScoringBundle> {
+export async function bundleFromUrl(base: string): Promise<BundleBytes> {
   const folder = new URL(base.endsWith('/') ? base : `${base}/`, location.href).href;
   const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
   let manifestBytes: Uint8Array;
@@ -95,5 +102,5 @@ export async function bundleFromUrl(base: string): Promise<ScoringBundle> {
   const manifest = manifestOf(manifestBytes, `${folder}${BUNDLE_MANIFEST}`);
   const files = new Map([[BUNDLE_MANIFEST, manifestBytes]]);
   for (const [name, { bytes }] of Object.entries(manifest.files)) files.set(name, await fetchBytes(new URL(name, folder).href, bytes, signal));
-  return ScoringBundle.fromFiles(files, folder);
+  return { files, prefix: folder };
 }

@@ -36,9 +36,6 @@ export function onFiles(input: HTMLInputElement, drop: HTMLElement, handle: (fil
   });
 }
 
-/** Lets the browser paint before a long synchronous step. */
-export const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 /** A score for reading: 3 decimals, 1 from 100 on, exponent notation past a million or below 0.001. */
 export function fmt(v: number): string {
   const a = Math.abs(v);

@@ -1,13 +1,16 @@
 // The detector view: load a scoring bundle, score picked or dropped images with it, show each image's score,
 // 0–1 score and verdict in a table sorted by score, and the selected image's heatmap; the threshold slider moves
-// the verdicts over the validation normal images' score distribution.
+// the verdicts over the validation normal images' score distribution. The detector lives in the scoring worker
+// (scorer.ts): this thread reads files, decodes and fits images, and draws — it stays responsive while scoring.
 import type { PixelImage } from '@ssad/augment';
-import { normalizeScore, type BundleScore, type ScoringBundle } from '@ssad/models';
-import { bundleFromFiles, bundleFromUrl } from './bundle-loader.js';
+import { normalizeScore, type BundleScore } from '@ssad/models';
+import { bundleFromFiles, bundleFromUrl, type BundleBytes } from './bundle-loader.js';
 import { decodeImageFile, fitToInput } from './decode.js';
-import { byId, element, fmt, nextFrame, onFiles, showMessage } from './dom.js';
+import { byId, element, fmt, onFiles, showMessage } from './dom.js';
 import { canvasOf, heatmapImage, overlayImage } from './draw.js';
 import { drawHistogram, scoreRange } from './histogram.js';
+import type { BundleSummary } from './score-protocol.js';
+import type { Scorer } from './scorer.js';
 
 interface Row {
   name: string;
@@ -19,7 +22,7 @@ interface Row {
 }
 
 export class InspectView {
-  private bundle?: ScoringBundle;
+  private bundle?: BundleSummary;
   private rows: Row[] = [];
   private threshold = 0;
   private selected?: Row;
@@ -30,8 +33,12 @@ export class InspectView {
   private readonly status = byId('detector-status');
   private readonly error = byId('detector-error');
   private readonly slider = byId<HTMLInputElement>('threshold');
+  private readonly progress = byId('image-status');
 
-  constructor(private readonly onImage: (image: PixelImage, name: string) => void) {
+  constructor(
+    private readonly scorer: Scorer,
+    private readonly onImage: (image: PixelImage, name: string) => void,
+  ) {
     const load = (files: File[]) => this.enqueue(() => this.load(`${files.length} file(s)`, () => bundleFromFiles(files)));
     onFiles(byId('detector-folder'), byId('detector-drop'), load);
     byId('detector-files').addEventListener('change', (e) => {
@@ -72,7 +79,7 @@ export class InspectView {
     return this.queue;
   }
 
-  private async load(what: string, get: () => Promise<ScoringBundle>): Promise<void> {
+  private async load(what: string, get: () => Promise<BundleBytes>): Promise<void> {
     if (!this.backend) {
       showMessage(this.error, 'No tfjs backend is running in this page (see the message at the top): a detector cannot be loaded.');
       return;
@@ -80,25 +87,19 @@ export class InspectView {
     this.status.dataset.state = 'loading';
     this.status.textContent = `Loading the detector from ${what}…`;
     showMessage(this.error, undefined);
-    await nextFrame();
     const t0 = performance.now();
-    let bundle: ScoringBundle;
+    let bundle: BundleSummary;
     try {
-      bundle = await get();
+      const { files, prefix } = await get();
+      // The worker checks the files, builds the detector and warms it up (it says when the checks have passed).
+      bundle = await this.scorer.load(files, prefix, (message) => (this.status.textContent = message));
     } catch (e) {
       this.status.dataset.state = this.bundle ? 'ready' : 'error';
       this.status.textContent = this.bundle ? 'The detector loaded before stays in use.' : 'No detector loaded.';
       showMessage(this.error, `This detector cannot be used: ${(e as Error).message}`);
       return;
     }
-    // One image through everything first: shaders compile, WASM warms up, so per-image times are steady ones.
-    this.status.textContent = 'Detector checked; warming up the backend…';
-    await nextFrame();
-    const t1 = performance.now();
-    const { width, height } = bundle.inputSize;
-    bundle.score([{ width, height, channels: 3, data: new Uint8Array(width * height * 3).fill(128) }]);
-    const warmup = performance.now() - t1;
-    this.bundle?.dispose();
+    const warmup = bundle.warmupMs;
     this.bundle = bundle;
     this.rows = [];
     this.selected = undefined;
@@ -122,8 +123,8 @@ export class InspectView {
     const entries: [string, string][] = [
       ['category', String(m.category ?? '—')],
       ['input', `${width}×${height} px, images fitted by ${b.fit === 'pad' ? 'padding (aspect kept)' : 'squashing'}`],
-      ['image score', `${b.detector.imageScore.kind} (${b.detector.embedding} embedding${b.detector.patch ? ', dense patch maps' : ', no dense maps'})`],
-      ['threshold', `${fmt(b.threshold)} (the ${b.detector.thresholdQuantile} quantile of the validation normal images' scores)`],
+      ['image score', `${b.imageScore} (${b.embedding} embedding${b.denseMaps ? ', dense patch maps' : ', no dense maps'})`],
+      ['threshold', `${fmt(b.threshold)} (the ${b.thresholdQuantile} quantile of the validation normal images' scores)`],
       ['measured', metrics && typeof metrics.imageAuroc === 'number' ? `image AUROC ${metrics.imageAuroc.toFixed(3)} on ${metrics.testImages ?? '?'} test images` : '—'],
       ['bundle', `ssad-bundle version ${b.formatVersion}${m.trainedAt ? `, trained ${String(m.trainedAt).slice(0, 10)}` : ''}`],
     ];
@@ -137,13 +138,13 @@ export class InspectView {
     if (!bundle) return;
     const { width, height } = bundle.inputSize;
     const errors: string[] = [];
-    for (const file of files) {
+    for (const [i, file] of files.entries()) {
+      this.progress.textContent = `Scoring image ${i + 1} of ${files.length}: ${file.name}…`;
       try {
-        const image = fitToInput(await decodeImageFile(file, file.name), width, height, bundle.fit);
-        await nextFrame();
-        const t0 = performance.now();
-        const [result] = bundle.score([image]);
-        const row = { name: file.name, image, result, ms: performance.now() - t0 };
+        const fitted = fitToInput(await decodeImageFile(file, file.name), width, height, bundle.fit);
+        // Scored in the worker; `ms` is the time bundle.score took there.
+        const { image, result, ms } = await this.scorer.score(fitted);
+        const row = { name: file.name, image, result, ms };
         this.rows.push(row);
         if (!this.selected) {
           this.selected = row;
@@ -154,6 +155,7 @@ export class InspectView {
         errors.push((e as Error).message);
       }
     }
+    this.progress.textContent = '';
     showMessage(byId('image-errors'), errors.length ? errors.join('\n') : undefined);
   }
 
@@ -198,7 +200,7 @@ export class InspectView {
     );
     const { gaussian, patch } = r.result.scores;
     Object.assign(tr.dataset, { name: r.name, score: String(r.result.score), gaussian: String(gaussian), patch: String(patch ?? ''), verdict: anomalous ? 'anomalous' : 'normal', ms: String(r.ms) });
-    tr.title = `Gaussian ${fmt(gaussian)}${patch === undefined ? '' : ` · patch ${fmt(patch)}`} · ${b.detector.imageScore.kind} score ${fmt(r.result.score)}`;
+    tr.title = `Gaussian ${fmt(gaussian)}${patch === undefined ? '' : ` · patch ${fmt(patch)}`} · ${b.imageScore} score ${fmt(r.result.score)}`;
     tr.addEventListener('click', () => {
       this.selected = r;
       this.onImage(r.image, r.name);

@@ -1,6 +1,7 @@
 // The pretext task view: @ssad/augment's sampler — the code that makes the trainer's batches — on one image,
 // forced to each class in turn (normal, polygon CutPaste, scar), with the mask of the pixels each transform
-// replaced. The same seed always draws the same samples.
+// replaced. The same seed always draws the same samples. Drawn only while the view is shown: its 24 canvases held
+// the page's thread for about 0.1 s (64 px samples, here) each time the detector view selected an image.
 import { pretextSample, Rng, type PixelImage } from '@ssad/augment';
 import { decodeImageFile, fitToInput } from './decode.js';
 import { byId, element, onFiles, showMessage } from './dom.js';
@@ -19,6 +20,9 @@ export class PretextView {
   /** Own image chosen here (else the detector view's selected image is used). */
   private own = false;
   private size = 256;
+  private visible = false;
+  /** The samples shown are not those of the current image, size or seed. */
+  private stale = false;
   private readonly seed = byId<HTMLInputElement>('pretext-seed');
   private readonly status = byId('pretext-status');
 
@@ -35,6 +39,12 @@ export class PretextView {
       this.seed.value = String(Math.trunc(Number(this.seed.value) || 0) + 1);
       this.render();
     });
+  }
+
+  /** The view was shown or hidden; shown, it draws what changed meanwhile. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && this.stale) this.render();
   }
 
   /** The training size of the loaded detector (samples are drawn at the size the trainer drew them). */
@@ -57,6 +67,8 @@ export class PretextView {
 
   private render(): void {
     if (!this.image) return;
+    this.stale = !this.visible;
+    if (this.stale) return;
     const seed = Math.trunc(Number(this.seed.value) || 0);
     const input = fitToInput(this.image, this.size, this.size, 'squash');
     const rng = new Rng(seed);

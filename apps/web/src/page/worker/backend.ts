@@ -1,24 +1,16 @@
-// The page's tfjs backend: WebGL where a GPU runs it with 32-bit floats, else WebAssembly, else plain JavaScript
-// (`?backend=webgl|wasm|cpu` insists on one). WebGL drawn in software (SwiftShader, llvmpipe: what Chromium falls
-// back to without a GPU) is passed over unless asked for: on these machines it took 14 s per 256 px image against
-// WASM's 2.7 s (web:bench). The WASM binaries are built into the page's own assets, never fetched from elsewhere;
-// with cross-origin isolation (COOP/COEP headers, as `web:serve` sends) WASM uses threads.
+// The scoring worker's tfjs backend: WebGL where a GPU runs it with 32-bit floats, else WebAssembly, else plain
+// JavaScript (`?backend=webgl|wasm|cpu` insists on one). WebGL drawn in software (SwiftShader, llvmpipe: what
+// Chromium falls back to without a GPU) is passed over unless asked for: on these machines it took 14 s per 256 px
+// image against WASM's 2.7 s (web:bench). This runs in a dedicated worker: WebGL draws on an OffscreenCanvas (tfjs
+// makes one for WebGL 2; without OffscreenCanvas WebGL fails here and the next backend is taken). The WASM binaries
+// are built into the page's own assets, never fetched from elsewhere; with cross-origin isolation (COOP/COEP headers,
+// as `web:serve` sends, on the page and its scripts) WASM uses threads, started by the worker.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-
-export type PageBackend = 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly PageBackend[] = ['webgl', 'wasm', 'cpu'];
-
-export interface BackendPick {
-  backend: PageBackend;
-  /** Why each earlier backend was passed over. */
-  skipped: string[];
-  /** Details of the one in use (threads, precision). */
-  detail: string;
-}
+import { BACKEND_ORDER, type BackendPick, type PageBackend } from '../score-protocol.js';
 
 const SETUP_TIMEOUT_MS = 20_000;
 
@@ -28,7 +20,8 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 
 /** The WebGL renderer's name when it is a software one, else undefined. */
 function softwareRenderer(): string | undefined {
-  const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+  if (typeof OffscreenCanvas === 'undefined') return undefined;
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
   if (!gl) return undefined;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
@@ -50,7 +43,12 @@ async function tryBackend(name: PageBackend, insisted: boolean): Promise<string>
   // 2 × 2 outputs × 4 filters, each the sum of 27 ones.
   if (v !== 432) throw new Error(`computes wrongly (a test convolution gave ${v}, expected 432)`);
   if (name === 'webgl') return `${tf.env().getNumber('WEBGL_VERSION') === 2 ? 'WebGL 2' : 'WebGL 1'}, float32${software ? `, in software: ${software}` : ''}`;
-  if (name === 'wasm') return crossOriginIsolated ? `threads (${navigator.hardwareConcurrency} logical cores), SIMD` : 'single thread (page not cross-origin isolated), SIMD if supported';
+  if (name === 'wasm') {
+    // What tfjs-backend-wasm chose its binary by (threads need cross-origin isolation, which the worker inherits).
+    const [threads, simd] = await Promise.all([tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'), tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')]);
+    const how = threads && simd ? `threads (${navigator.hardwareConcurrency} logical cores)` : `single thread${crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`;
+    return `${how}, ${simd ? 'SIMD' : 'no SIMD'}`;
+  }
   return 'plain JavaScript';
 }
 
@@ -66,11 +64,4 @@ export async function pickBackend(order: readonly PageBackend[] = BACKEND_ORDER)
     }
   }
   throw new Error(`no tfjs backend works in this browser (${skipped.join('; ')})`);
-}
-
-/** The `?backend=` request, checked. */
-export function requestedBackend(value: string | null): PageBackend | undefined {
-  if (value === null || value === '') return undefined;
-  if (!BACKEND_ORDER.includes(value as PageBackend)) throw new Error(`?backend=${value}: must be one of ${BACKEND_ORDER.join(', ')}`);
-  return value as PageBackend;
 }
