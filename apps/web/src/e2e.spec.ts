@@ -2,7 +2,8 @@
 // loopback port, a tiny detector trained and exported by the real `ssad` command on synthetic data made here,
 // then in the page: the bundle picked as files, normal and defective images uploaded, their scores against Node's
 // (readBundle on the same files), verdicts, the heatmap against the defect masks, the served `?detector=` path on
-// WebGL, a corrupt bundle and a detector folder refused with their messages, the pretext view.
+// WebGL (the page answering promptly while it scores there), a corrupt bundle and a detector folder refused with
+// their messages, the pretext view.
 // Screenshots go to apps/web/test-output/. Skips, saying why, where Chromium is not installed.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +27,15 @@ const run = promisify(execFile);
 
 const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`web e2e: skipped, no Chromium at ${CHROMIUM} (Debian: apt-get install chromium; .ci/run installs it)`);
+
+/** Longest the page's thread may go unresponsive while images are scored (in its scoring worker). */
+const MAX_STALL_MS = 200;
+
+/** In every page before its scripts: a 10 ms timer recording the longest gap between its runs. */
+const STALL_PROBE = `(() => {
+  const p = (window.__stall = { last: performance.now(), max: 0 });
+  setInterval(() => { const t = performance.now(); p.max = Math.max(p.max, t - p.last); p.last = t; }, 10);
+})();`;
 
 /** |got − want| within 1e-3 of |want| (of 1 for scores near 0, such as z-scores). */
 const close = (got: number, want: number) => Math.abs(got - want) <= 1e-3 * Math.max(Math.abs(want), 1);
@@ -137,6 +147,7 @@ async function heatmapValues(page: Page, selector: string): Promise<Float32Array
 
   async function open(query = ''): Promise<Page> {
     const page = await browser.newPage();
+    await page.evaluateOnNewDocument(STALL_PROBE);
     await page.setViewport({ width: 1200, height: 1500 });
     await page.goto(`${server.url}${query}`);
     await page.waitForFunction(() => document.getElementById('backend')!.dataset.state !== 'starting', { timeout: 60_000 });
@@ -233,8 +244,31 @@ async function heatmapValues(page: Page, selector: string): Promise<Float32Array
     await settled(page);
     expect(await page.$eval('#detector-status', (e) => (e as HTMLElement).dataset.state)).toBe('ready');
     const some = uploads.filter((f) => /(good-000|scratch)/.test(path.basename(f)));
+    // Responsiveness: software WebGL takes ~0.6–1 s per image here, which froze the page when it scored on its own
+    // thread. Now, while the batch is scored, the page answers every page.evaluate within MAX_STALL_MS, its timer
+    // never stops longer, and its progress line moves.
+    await page.evaluate(() => Object.assign((window as unknown as { __stall: { last: number; max: number } }).__stall, { last: performance.now(), max: 0 }));
     await upload(page, '#image-files', ...some);
-    await page.waitForFunction((n) => document.querySelectorAll('#results tbody tr').length === n, { timeout: 120_000 }, some.length);
+    const answers: number[] = [];
+    const progress = new Set<string>();
+    const until = Date.now() + 120_000;
+    for (let rows = 0; rows < some.length; ) {
+      expect(Date.now()).toBeLessThan(until);
+      const t0 = performance.now();
+      const state = await page.evaluate(() => ({ rows: document.querySelectorAll('#results tbody tr').length, progress: document.getElementById('image-status')!.textContent! }));
+      answers.push(performance.now() - t0);
+      rows = state.rows;
+      if (state.progress) progress.add(state.progress);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const stall = await page.evaluate(() => (window as unknown as { __stall: { max: number } }).__stall.max);
+    const slowest = Math.max(...answers);
+    fs.writeFileSync(path.join(OUTPUT, 'responsiveness.json'), `${JSON.stringify({ images: some.length, answers: answers.length, slowestAnswerMs: slowest, longestTimerGapMs: stall, progress: [...progress] }, null, 1)}\n`);
+    // (Scoring on the page's thread, the commit before the worker: 4 answers, the slowest after 744 ms, a 752 ms gap.)
+    expect(answers.length).toBeGreaterThanOrEqual(10);
+    expect(slowest).toBeLessThan(MAX_STALL_MS);
+    expect(stall).toBeLessThan(MAX_STALL_MS);
+    expect(progress.size).toBeGreaterThanOrEqual(2);
     for (const r of await rowsOf(page)) {
       const want = expected.get(r.name)!;
       expect([r.name, close(r.gaussian, want.scores.gaussian), close(r.patch, want.scores.patch!), close(r.score, want.score)]).toEqual([r.name, true, true, true]);
