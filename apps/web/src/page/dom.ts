@@ -1,4 +1,6 @@
 // Small DOM helpers shared by the views.
+import type { PixelImage } from '@ssad/augment';
+import { toRgba } from '@ssad/viz';
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
   if (!el) throw new Error(`page: element #${id} is missing`);
@@ -34,6 +36,17 @@ export function onFiles(input: HTMLInputElement, drop: HTMLElement, handle: (fil
     const files = [...(e.dataTransfer?.files ?? [])];
     if (files.length) handle(files);
   });
+}
+
+/** A canvas with `image`'s pixels (any channel count). */
+export function canvasOf(image: PixelImage, className?: string): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  if (className) canvas.className = className;
+  const rgba = image.channels === 4 && image.data instanceof Uint8ClampedArray ? image.data : toRgba(image);
+  canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(rgba), image.width, image.height), 0, 0);
+  return canvas;
 }
 
 /** A score for reading: 3 decimals, 1 from 100 on, exponent notation past a million or below 0.001. */

@@ -1,21 +1,12 @@
-// Pixel buffers onto canvases, and a dense map as heatmap and overlay with @ssad/viz's browser entry (the colour
-// map, range and pixel threshold `ssad predict` uses).
+// A dense map as heatmap and overlay pixels with @ssad/viz's browser entry (the colour map, range and pixel
+// threshold `ssad predict` uses), and masks outlined. Plain pixel buffers, no DOM: the scoring worker makes each
+// image's overlay here, the page its heatmap and the pretext samples' outlines (dom.ts's canvasOf draws them).
 import type { PixelImage } from '@ssad/augment';
 import type { BundleMaps } from '@ssad/models';
 import { colormap, heatmapToMask, lutIndex, maskOutline, normalizeMap, overlayHeatmap, toRgba, type Rgb } from '@ssad/viz';
 
 /** Outline colour of masks (pretext masks, the pixel threshold's region): viz's OUTLINE_COLOR. */
 export const OUTLINE: Rgb = [255, 0, 255];
-
-export function canvasOf(image: PixelImage, className?: string): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = image.width;
-  canvas.height = image.height;
-  if (className) canvas.className = className;
-  const rgba = image.channels === 4 && image.data instanceof Uint8ClampedArray ? image.data : toRgba(image);
-  canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(rgba), image.width, image.height), 0, 0);
-  return canvas;
-}
 
 /** `image` with the pixels of `mask` (0/1) outlined. */
 export function withOutline(image: PixelImage, mask: Uint8Array, color: Rgb = OUTLINE): PixelImage {

@@ -5,16 +5,19 @@
 import type { PixelImage } from '@ssad/augment';
 import { normalizeScore, type BundleScore } from '@ssad/models';
 import { bundleFromFiles, bundleFromUrl, type BundleBytes } from './bundle-loader.js';
-import { decodeImageFile, fitToInput } from './decode.js';
-import { byId, element, fmt, onFiles, showMessage } from './dom.js';
-import { canvasOf, heatmapImage, overlayImage } from './draw.js';
+import { decodeImageFile } from './decode.js';
+import { byId, canvasOf, element, fmt, onFiles, showMessage } from './dom.js';
+import { heatmapImage } from './draw.js';
 import { drawHistogram, scoreRange } from './histogram.js';
 import type { BundleSummary } from './score-protocol.js';
 import type { Scorer } from './scorer.js';
 
 interface Row {
   name: string;
+  /** As the network saw it (fitted to the input size). */
   image: PixelImage;
+  /** The image under its map, the region at or above the pixel threshold outlined (with maps only). */
+  overlay?: PixelImage;
   result: BundleScore;
   ms: number;
   /** Drawn once (the slider re-renders the table often). */
@@ -134,17 +137,14 @@ export class InspectView {
   }
 
   private async score(files: File[]): Promise<void> {
-    const bundle = this.bundle;
-    if (!bundle) return;
-    const { width, height } = bundle.inputSize;
+    if (!this.bundle) return;
     const errors: string[] = [];
     for (const [i, file] of files.entries()) {
       this.progress.textContent = `Scoring image ${i + 1} of ${files.length}: ${file.name}…`;
       try {
-        const fitted = fitToInput(await decodeImageFile(file, file.name), width, height, bundle.fit);
-        // Scored in the worker; `ms` is the time bundle.score took there.
-        const { image, result, ms } = await this.scorer.score(fitted);
-        const row = { name: file.name, image, result, ms };
+        // Decoded here; fitted, scored and overlaid in the worker (`ms`: the time bundle.score took there).
+        const { image, overlay, result, ms } = await this.scorer.score(await decodeImageFile(file, file.name));
+        const row = { name: file.name, image, overlay, result, ms };
         this.rows.push(row);
         if (!this.selected) {
           this.selected = row;
@@ -186,7 +186,7 @@ export class InspectView {
   private tableRow(r: Row, rank: number): HTMLTableRowElement {
     const b = this.bundle!;
     const anomalous = r.result.score >= this.threshold;
-    r.thumb ??= b.maps && r.result.map ? canvasOf(overlayImage(r.image, r.result.map, b.maps)) : canvasOf(r.image);
+    r.thumb ??= canvasOf(r.overlay ?? r.image);
     const tr = element(
       'tr',
       { className: r === this.selected ? 'selected' : '' },
@@ -222,11 +222,11 @@ export class InspectView {
       return element('figure', {}, canvas, element('figcaption', { textContent: caption }));
     };
     const figures = [fig(canvasOf(r.image), 'detail-image', `${r.name} (as the network sees it)`)];
-    if (b.maps && r.result.map) {
+    if (b.maps && r.result.map && r.overlay) {
       const { width, height } = r.image;
       figures.push(
         fig(canvasOf(heatmapImage(r.result.map, width, height, b.maps)), 'detail-heatmap', `anomaly map (turbo, ${fmt(b.maps.range.min)} to ${fmt(b.maps.range.max)})`),
-        fig(canvasOf(overlayImage(r.image, r.result.map, b.maps)), 'detail-overlay', `overlay; outlined: map ≥ ${fmt(b.maps.pixelThreshold)}`),
+        fig(canvasOf(r.overlay), 'detail-overlay', `overlay; outlined: map ≥ ${fmt(b.maps.pixelThreshold)}`),
       );
     } else figures.push(element('figure', {}, element('figcaption', { textContent: 'This detector has no dense maps: no heatmap.' })));
     detail.replaceChildren(...figures);

@@ -4,8 +4,8 @@
 // the page's thread for about 0.1 s (64 px samples, here) each time the detector view selected an image.
 import { pretextSample, Rng, type PixelImage } from '@ssad/augment';
 import { decodeImageFile, fitToInput } from './decode.js';
-import { byId, element, onFiles, showMessage } from './dom.js';
-import { canvasOf, withOutline } from './draw.js';
+import { byId, canvasOf, element, onFiles, showMessage } from './dom.js';
+import { withOutline } from './draw.js';
 
 const ROWS: readonly { label: string; weights: number[] }[] = [
   { label: 'normal (0)', weights: [1, 0, 0] },

@@ -43,10 +43,14 @@ export interface BundleSummary {
   warmupMs: number;
 }
 
-/** One scored image: the bundle's result, its fitted pixels handed back, and the time `score` took in the worker. */
+/** One scored image: the bundle's result, the image fitted to the input, its overlay, the time `score` took. */
 export interface ScoredImage {
   result: BundleScore;
+  /** As the network saw it: fitted to the bundle's input size (squash or pad, as the bundle says). */
   image: PixelImage;
+  /** The image under the coloured map, the region at or above the pixel threshold outlined (bundles with maps). */
+  overlay?: PixelImage;
+  /** Milliseconds of bundle.score on the fitted image. */
   ms: number;
 }
 
@@ -56,7 +60,7 @@ export interface ScoreCalls {
   init: { request: { order: PageBackend[] }; reply: BackendPick };
   /** Checks and builds the bundle from its files' bytes (`prefix` goes before file names in errors), warms it up. */
   load: { request: { files: [string, Uint8Array][]; prefix: string }; reply: BundleSummary };
-  /** Scores one image already fitted to the bundle's input size. */
+  /** Fits one decoded image (any size) to the bundle's input, scores it and draws its overlay. */
   score: { request: { image: PixelImage }; reply: ScoredImage };
 }
 export type CallName = keyof ScoreCalls;

@@ -1,7 +1,7 @@
 // The page's side of the scoring worker (worker/score-worker.ts): each call posts one request and resolves with
 // the worker's answer or rejects with its error message, unchanged, so the page shows the same messages as when it
-// scored on its own thread. Buffers are transferred, not copied: the bundle's bytes (the page drops them), the
-// fitted pixels (handed back with the result) and the map. A worker that dies fails every pending and later call.
+// scored on its own thread. Buffers are transferred, not copied: the bundle's bytes and the decoded pixels (the page
+// drops both), and back the fitted pixels, the overlay and the map. A worker that dies fails every pending and later call.
 //
 // The worker is started from a one-line blob: module that imports the built worker script. A blob: worker takes
 // the page's cross-origin isolation (COOP/COEP), so WASM threads work wherever the page is isolated; a worker
@@ -54,7 +54,7 @@ export class Scorer {
     return this.call('load', { files: list, prefix }, buffersOf(...list.map(([, b]) => b)), progress);
   }
 
-  /** Scores `image` (fitted to the bundle's input size); its pixels are moved to the worker and come back in the result. */
+  /** Fits `image` (decoded, any size) to the bundle's input and scores it; its pixels are moved to the worker. */
   score(image: PixelImage): Promise<ScoredImage> {
     const data = ownBuffer(image.data);
     return this.call('score', { image: { ...image, data } }, buffersOf(data));

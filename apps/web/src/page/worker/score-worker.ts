@@ -1,10 +1,12 @@
 // The page's scoring worker (a dedicated module worker, started by ../scorer.ts): every tfjs step runs here — the
 // backend choice, ScoringBundle.fromFiles on the bundle's bytes (every check Node's readBundle runs), the warm-up
-// image, bundle.score and its maps — so the page keeps drawing and answering while an image is scored. Requests
-// are handled one at a time, in the order they came; each gets one answer (its value, or the error's message as
-// the page shows it). The fitted pixels come in as a transferred buffer and go back with the result, the map as a
-// transferred Float32Array.
+// image, and per image fitting it to the input, bundle.score, its map and overlay — so the page keeps drawing and
+// answering while an image is scored. Requests are handled one at a time, in the order they came; each gets one
+// answer (its value, or the error's message as the page shows it). The decoded pixels come in as a transferred
+// buffer; the fitted pixels, the overlay and the map go back transferred.
 import { ScoringBundle } from '@ssad/models';
+import { fitToInput } from '../decode.js';
+import { overlayImage } from '../draw.js';
 import { buffersOf, ownBuffer, type CallName, type ScoreCalls, type WorkerReply, type WorkerRequest } from '../score-protocol.js';
 import { pickBackend } from './backend.js';
 
@@ -58,11 +60,16 @@ function load({ files, prefix }: ScoreCalls['load']['request'], progress: (messa
 
 function score({ image }: ScoreCalls['score']['request']): Answer<'score'> {
   if (!bundle) throw new Error('no detector is loaded in the scoring worker');
+  const { width, height } = bundle.inputSize;
+  const fitted = fitToInput(image, width, height, bundle.fit);
+  fitted.data = ownBuffer(fitted.data);
   const t0 = performance.now();
-  const [result] = bundle.score([image]);
+  const [result] = bundle.score([fitted]);
   const ms = performance.now() - t0;
   if (result.map) result.map = ownBuffer(result.map);
-  return { value: { result, image, ms }, transfer: buffersOf(image.data, result.map) };
+  const overlay = bundle.maps && result.map ? overlayImage(fitted, result.map, bundle.maps) : undefined;
+  if (overlay) overlay.data = ownBuffer(overlay.data);
+  return { value: { result, image: fitted, overlay, ms }, transfer: buffersOf(fitted.data, overlay?.data, result.map) };
 }
 
 async function handle(request: WorkerRequest): Promise<void> {
