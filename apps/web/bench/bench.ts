@@ -137,16 +137,18 @@ try {
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   if (baseline) {
-    console.log('\n| backend | ms per image, this / baseline (medians of the rounds) | wall per image, this / baseline | longest stall: this vs baseline, ms |');
+    // Ratios within each round (the two pages measured back to back, so under about the same load), then their median.
+    console.log('\n| backend | ms per image, this / baseline, per round → median | wall per image, this / baseline → median | longest stall: this vs baseline, ms |');
     console.log('|---|---|---|---|');
     for (const backend of backends) {
       const a = results.get(`this ${backend}`);
       const b = results.get(`baseline ${backend}`);
-      if (!a || !b) continue;
-      const of = (ms: Measure[], k: keyof Measure) => median(ms.map((m) => m[k]));
+      if (!a || !b || a.length !== b.length) continue;
+      const ratios = (k: keyof Measure) => a.map((m, i) => m[k] / b[i][k]);
+      const show = (r: number[]) => `${r.map((v) => v.toFixed(2)).join(', ')} → **${median(r).toFixed(2)}**`;
       console.log(
-        `| ${backend} | ${(of(a, 'median') / of(b, 'median')).toFixed(2)} (${of(a, 'median').toFixed(0)} / ${of(b, 'median').toFixed(0)}) | ` +
-          `${(of(a, 'wallPerImage') / of(b, 'wallPerImage')).toFixed(2)} | ${Math.max(...a.map((m) => m.stall)).toFixed(0)} vs ${Math.max(...b.map((m) => m.stall)).toFixed(0)} |`,
+        `| ${backend} | ${show(ratios('median'))} | ${show(ratios('wallPerImage'))} | ` +
+          `${Math.max(...a.map((m) => m.stall)).toFixed(0)} vs ${Math.max(...b.map((m) => m.stall)).toFixed(0)} |`,
       );
     }
   }
