@@ -39,7 +39,6 @@ export {
   DETECTOR_FORMAT_VERSION,
   EMBEDDING_KINDS,
   embeddingOf,
-  quantile,
   type DetectorMetadata,
   type DetectorOptions,
   type DetectorParts,
@@ -48,6 +47,7 @@ export {
   type JsonValue,
 } from './detector.js';
 export { detectorFrom, type DetectorSource } from './detector-load.js';
+export { normalQuantile, quantile, THRESHOLD_ESTIMATES, thresholdOf, type ThresholdEstimate } from './threshold.js';
 export { imagesToTensor } from './images.js';
 export {
   PatchDensity,

@@ -119,7 +119,7 @@ export function detectorFrom(src: DetectorSource, options: { batchSize?: number 
   const { manifest: m, network, density, patch, imagePatch, imageScore } = detectorPartsFrom(src);
   try {
     return Detector.fromParts({
-      network, density, embedding: m.embedding, imageSize: m.imageSize, threshold: m.threshold, thresholdQuantile: m.thresholdQuantile,
+      network, density, embedding: m.embedding, imageSize: m.imageSize, threshold: m.threshold, thresholdQuantile: m.thresholdQuantile, thresholdEstimate: m.thresholdEstimate,
       metadata: m.metadata, patch, imagePatch, imageScore, batchSize,
     });
   } catch (e) {

@@ -4,13 +4,14 @@
 import { STAGE_CHANNELS } from './architecture.js';
 import { resolveNetworkOptions, type ResolvedNetworkOptions } from './network.js';
 import type { ImageScoreSpec } from './image-score.js';
+import { THRESHOLD_ESTIMATES, type ThresholdEstimate } from './threshold.js';
 import { patchFeatureDim, resolvePatchDensityOptions, type PatchDensityConfig } from './patch/patch-density.js';
 import { parseStrictJson } from './strict-json.js';
 
 export const DETECTOR_FORMAT = 'ssad-detector';
 // 2: adds the layer23 embedding and the `metadata` record. 3: adds the optional patch density and the image score
 // choice; version 2 directories still load (no patch density, Gaussian score). 4: adds the optional second patch
-// density that gives the patch image score (`imagePatch`); versions 2 and 3 still load.
+// density that gives the patch image score (`imagePatch`) and `thresholdEstimate`; versions 2 and 3 still load.
 export const DETECTOR_FORMAT_VERSION = 4;
 export const READABLE_VERSIONS = [2, 3, 4];
 /**
@@ -64,6 +65,8 @@ export interface Manifest {
   embedding: EmbeddingKind;
   threshold: number;
   thresholdQuantile: number;
+  /** (v4) How the threshold's quantile was estimated; absent in older manifests: 'quantile'. */
+  thresholdEstimate?: ThresholdEstimate;
   metadata: DetectorMetadata;
   density: { dim: number; l2Normalize: boolean; shrinkage: number };
   imageScore?: ImageScoreSpec;
@@ -196,6 +199,11 @@ export function parseManifest(text: string, file: string): Manifest {
   const density = { dim, l2Normalize: d.l2Normalize as boolean, shrinkage: f.finite(d.shrinkage, 'density.shrinkage', 0, 1) };
   if (!isObject(m.metadata)) f.fail('metadata', `must be an object (got ${show(m.metadata)})`);
   if (m.imageScore !== undefined) f.object(m.imageScore, 'imageScore');
+  if (m.thresholdEstimate !== undefined) {
+    if ((m.formatVersion as number) < 4) f.fail('thresholdEstimate', `is a version 4 field (formatVersion is ${m.formatVersion as number})`);
+    if (!THRESHOLD_ESTIMATES.includes(m.thresholdEstimate as ThresholdEstimate))
+      f.fail('thresholdEstimate', `must be one of ${THRESHOLD_ESTIMATES.join(', ')} (got ${show(m.thresholdEstimate)})`);
+  }
   if (m.imagePatch !== undefined) {
     if ((m.formatVersion as number) < 4) f.fail('imagePatch', `is a version 4 field (formatVersion is ${m.formatVersion as number})`);
     if (m.patch === undefined) f.fail('imagePatch', 'needs a patch density (patch) beside it');
@@ -208,6 +216,7 @@ export function parseManifest(text: string, file: string): Manifest {
     embedding,
     threshold: f.finite(m.threshold, 'threshold'),
     thresholdQuantile: f.finite(m.thresholdQuantile, 'thresholdQuantile', 0, 1),
+    thresholdEstimate: m.thresholdEstimate as ThresholdEstimate | undefined,
     metadata: m.metadata as DetectorMetadata,
     density,
     imageScore: m.imageScore as ImageScoreSpec | undefined,

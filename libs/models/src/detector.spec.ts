@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import type { PixelImage } from '@ssad/augment';
 import { initBackend } from './backend.js';
-import { Detector, quantile } from './detector.js';
+import { Detector } from './detector.js';
 import { loadDetector, saveDetector } from './detector-files.js';
 import { Network } from './network.js';
+import { quantile, thresholdOf } from './threshold.js';
 
 const shared = path.resolve(__dirname, '../../../../shared');
 const bottle = path.join(shared, 'data/mvtec_ad_256/bottle');
@@ -25,12 +26,6 @@ async function load(dir: string, n: number, size = 64): Promise<PixelImage[]> {
     }),
   );
 }
-
-it('quantile interpolates like numpy', () => {
-  expect(quantile(new Float64Array([3, 1, 2, 4]), 0.5)).toBe(2.5);
-  expect(quantile(new Float64Array([3, 1, 2, 4]), 1)).toBe(4);
-  expect(() => quantile(new Float64Array([1]), 1.5)).toThrow(/q must be in \[0, 1\]/);
-});
 
 maybe('Detector on real bottle images', () => {
   let train: PixelImage[];
@@ -105,7 +100,7 @@ maybe('Detector on real bottle images', () => {
 
     // The same folder as format 2 wrote it: no patch density, the Gaussian score.
     const m = JSON.parse(fs.readFileSync(path.join(dirP, 'detector.json'), 'utf8'));
-    const { patch: _p, imageScore: _s, ...v2 } = m;
+    const { patch: _p, imageScore: _s, thresholdEstimate: _t, ...v2 } = m;
     fs.writeFileSync(path.join(dirP, 'detector.json'), JSON.stringify({ ...v2, formatVersion: 2 }));
     const old = loadDetector(dirP);
     expect(old.patch).toBeUndefined();
@@ -130,6 +125,7 @@ maybe('Detector on real bottle images', () => {
       embedding: 'layer23', imageSize: 64,
       patch: { stages: ['layer1', 'layer2', 'layer3'], sampling: 'random', fraction: 0.05, sigma: 2 },
       imagePatch: { stages: ['layer3'], sampling: 'all', sigma: 2 },
+      thresholdEstimate: 'normal',
     });
     const all = det.scoreAll(test);
     // Maps from the layer1–3 bank (16 × 16 grid at 64 px); the patch image score from the layer3 bank's maps.
@@ -140,24 +136,32 @@ maybe('Detector on real bottle images', () => {
     expect(Array.from(all.patch!)).not.toEqual(Array.from(all.maps!.scores));
     const n = det.imageScore.normalization!;
     expect(n.patch.mean).toBeCloseTo(det.imagePatch!.scores(det.network, val, { height: 64, width: 64 }).reduce((a, b) => a + b, 0) / val.length, 9);
-    expect(det.threshold).toBeCloseTo(quantile(det.scoreAll(val).fused!, 0.99), 9);
+    // The threshold from a normal fit to the validation images' fused scores.
+    expect(det.threshold).toBeCloseTo(thresholdOf(det.scoreAll(val).fused!, 0.99, 'normal'), 9);
+    expect(det.threshold).not.toBeCloseTo(quantile(det.scoreAll(val).fused!, 0.99), 6);
 
     saveDetector(det, dir2);
     const m = JSON.parse(fs.readFileSync(path.join(dir2, 'detector.json'), 'utf8'));
-    expect(m).toMatchObject({ formatVersion: 4, imagePatch: { dim: 256, rows: 12 * 16, grid: { height: 4, width: 4 } }, files: { imagePatch: 'image-patch.safetensors' } });
+    expect(m).toMatchObject({ formatVersion: 4, thresholdEstimate: 'normal', imagePatch: { dim: 256, rows: 12 * 16, grid: { height: 4, width: 4 } }, files: { imagePatch: 'image-patch.safetensors' } });
     const back = loadDetector(dir2);
     const again = back.scoreAll(test);
     expect(Array.from(again.score)).toEqual(Array.from(all.score));
     expect(Array.from(again.patch!)).toEqual(Array.from(all.patch!));
+    expect([back.threshold, back.thresholdEstimate]).toEqual([det.threshold, 'normal']);
     again.maps!.maps.forEach((map, i) => expect(Buffer.from(map.buffer).equals(Buffer.from(all.maps!.maps[i].buffer))).toBe(true));
     back.dispose();
 
     const write = (manifest: object) => fs.writeFileSync(path.join(dir2, 'detector.json'), JSON.stringify(manifest));
-    write({ ...m, formatVersion: 3 });
+    const { thresholdEstimate: _t, ...withoutEstimate } = m;
+    write({ ...withoutEstimate, formatVersion: 3 });
     expect(() => loadDetector(dir2)).toThrow(/detector\.json: imagePatch is a version 4 field \(formatVersion is 3\)/);
+    write({ ...m, formatVersion: 3, imagePatch: undefined });
+    expect(() => loadDetector(dir2)).toThrow(/detector\.json: thresholdEstimate is a version 4 field \(formatVersion is 3\)/);
     const { patch: _p, imageScore: _s, ...noMaps } = m;
     write(noMaps);
     expect(() => loadDetector(dir2)).toThrow(/detector\.json: imagePatch needs a patch density \(patch\) beside it/);
+    write({ ...m, thresholdEstimate: 'median' });
+    expect(() => loadDetector(dir2)).toThrow(/detector\.json: thresholdEstimate must be one of quantile, normal \(got "median"\)/);
     write({ ...m, imagePatch: { ...m.imagePatch, dim: 384 } });
     expect(() => loadDetector(dir2)).toThrow(/detector\.json: imagePatch\.dim is 384, but stages layer3 give 256-d patch features/);
     write({ ...m, imagePatch: { ...m.imagePatch, rows: 7 } });

@@ -29,6 +29,7 @@ import { serializeSafetensors } from './safetensors.js';
 import { imagesToTensor } from './images.js';
 import { checkImageScoreSpec, fuseScores, normalizationOf, type ImageScoreKind, type ImageScoreSpec } from './image-score.js';
 import { PatchDensity, type PatchDensityOptions, type PatchMaps } from './patch/patch-density.js';
+import { THRESHOLD_ESTIMATES, thresholdOf, type ThresholdEstimate } from './threshold.js';
 
 export {
   DETECTOR_FILES,
@@ -59,6 +60,8 @@ export interface DetectorOptions {
   imageSize?: number | { height: number; width: number };
   /** Quantile of the validation normal scores used as the decision threshold; 1 = their maximum. Default 0.99. */
   thresholdQuantile?: number;
+  /** How that quantile is estimated (threshold.ts): 'quantile' (empirical) or 'normal' (mean + Φ⁻¹(q)·std). Default 'quantile'. */
+  thresholdEstimate?: ThresholdEstimate;
   /** Images per forward pass. Default 32. */
   batchSize?: number;
   /** Saved with the detector, returned by `load` unchanged. Default {}. */
@@ -83,6 +86,8 @@ export interface DetectorParts {
   threshold: number;
   /** The quantile the threshold came from, recorded for reference. */
   thresholdQuantile: number;
+  /** How that quantile was estimated, recorded for reference. Default 'quantile'. */
+  thresholdEstimate?: ThresholdEstimate;
   metadata?: DetectorMetadata;
   batchSize?: number;
   /** Dense maps; the detector owns it from here (dispose disposes it). */
@@ -101,17 +106,6 @@ export interface DetectorScores {
   patch?: Float64Array;
   fused?: Float64Array;
   maps?: PatchMaps;
-}
-
-/** Linear-interpolated quantile (numpy's default) of `values`. */
-export function quantile(values: Float64Array, q: number): number {
-  if (!(q >= 0 && q <= 1)) throw new Error(`quantile: q must be in [0, 1] (got ${q})`);
-  if (values.length === 0) throw new Error('quantile: values must not be empty');
-  const s = Float64Array.from(values).sort();
-  const pos = q * (s.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return s[lo] + (pos - lo) * (s[hi] - s[lo]);
 }
 
 function resolveSize(size: DetectorOptions['imageSize']): { height: number; width: number } {
@@ -135,6 +129,7 @@ export class Detector {
     readonly patch: PatchDensity | undefined,
     readonly imageScore: Readonly<ImageScoreSpec>,
     readonly imagePatch: PatchDensity | undefined,
+    readonly thresholdEstimate: ThresholdEstimate,
   ) {}
 
   static fromParts(parts: DetectorParts): Detector {
@@ -146,10 +141,11 @@ export class Detector {
     const batchSize = checkBatchSize(parts.batchSize, 'DetectorParts.batchSize');
     const imageScore = checkImageScoreSpec(parts.imageScore ?? { kind: 'gaussian' }, parts.patch !== undefined, 'DetectorParts.imageScore');
     if (parts.imagePatch && !parts.patch) throw new Error('DetectorParts.imagePatch needs DetectorParts.patch (the maps)');
+    const estimate = checkEstimate(parts.thresholdEstimate, 'DetectorParts.thresholdEstimate');
     if (parts.imagePatch && parts.imagePatch === parts.patch) throw new Error('DetectorParts.imagePatch must be another patch density than DetectorParts.patch (leave it out to use patch)');
     return new Detector(
       parts.network, parts.density, embedding, resolveSize(parts.imageSize), parts.threshold, parts.thresholdQuantile, checkMetadata(parts.metadata), batchSize, parts.patch,
-      imageScore, parts.imagePatch,
+      imageScore, parts.imagePatch, estimate,
     );
   }
 
@@ -161,6 +157,8 @@ export class Detector {
     const embedding = checkKind(options.embedding ?? 'pooled', 'DetectorOptions.embedding');
     const q = options.thresholdQuantile ?? 0.99;
     if (!(q >= 0 && q <= 1)) throw new Error(`DetectorOptions.thresholdQuantile must be in [0, 1] (got ${q})`);
+    const estimate = checkEstimate(options.thresholdEstimate, 'DetectorOptions.thresholdEstimate');
+    if (estimate === 'normal' && !(q > 0 && q < 1)) throw new Error(`DetectorOptions.thresholdQuantile must be in (0, 1) with the normal estimate (got ${q})`);
     const batchSize = checkBatchSize(options.batchSize, 'DetectorOptions.batchSize');
     const metadata = checkMetadata(options.metadata);
     if (train.length < 2) throw new Error(`Detector.create: train needs at least 2 normal images (got ${train.length})`);
@@ -173,12 +171,12 @@ export class Detector {
     const density = GaussianDensity.estimate(emb.data, emb.dim);
     const patch = options.patch ? PatchDensity.fit(network, train, options.patch, size) : undefined;
     const imagePatch = options.imagePatch ? PatchDensity.fit(network, train, options.imagePatch, size) : undefined;
-    const provisional = new Detector(network, density, embedding, size, 0, q, metadata, batchSize, patch, { kind: 'gaussian' }, imagePatch);
+    const provisional = new Detector(network, density, embedding, size, 0, q, metadata, batchSize, patch, { kind: 'gaussian' }, imagePatch, estimate);
     const val = provisional.scoreAll(validation.length ? validation : train);
     const normalization = val.patch ? { gaussian: normalizationOf(val.gaussian), patch: normalizationOf(val.patch) } : undefined;
     const imageScore: ImageScoreSpec = normalization ? { kind, normalization } : { kind };
     const chosen = kind === 'gaussian' ? val.gaussian : kind === 'patch' ? val.patch! : fuseScores(val.gaussian, val.patch!, normalization!);
-    return new Detector(network, density, embedding, size, quantile(chosen, q), q, metadata, batchSize, patch, imageScore, imagePatch);
+    return new Detector(network, density, embedding, size, thresholdOf(chosen, q, estimate), q, metadata, batchSize, patch, imageScore, imagePatch, estimate);
   }
 
   /** Embeddings (row-major n × dim) of the configured kind. */
@@ -249,6 +247,7 @@ export class Detector {
       embedding: this.embedding,
       threshold: this.threshold,
       thresholdQuantile: this.thresholdQuantile,
+      thresholdEstimate: this.thresholdEstimate,
       metadata: this.metadata,
       density: { dim: state.dim, l2Normalize: state.l2Normalize, shrinkage: state.shrinkage },
       imageScore: this.imageScore,
@@ -274,6 +273,12 @@ function addPatchFile(files: Map<string, Uint8Array>, name: string, density: Pat
   if (p.projection) tensors.set('projection', { shape: [p.projection.length / p.dim, p.dim], data: p.projection });
   files.set(name, serializeSafetensors(tensors));
   return { config: p.config, dim: p.dim, grid: p.grid, rows: p.bank.length / p.dim };
+}
+
+function checkEstimate(value: ThresholdEstimate | undefined, what: string): ThresholdEstimate {
+  const estimate = value ?? 'quantile';
+  if (!THRESHOLD_ESTIMATES.includes(estimate)) throw new Error(`${what} must be one of ${THRESHOLD_ESTIMATES.join(', ')} (got ${String(value)})`);
+  return estimate;
 }
 
 export function checkBatchSize(value: number | undefined, what: string): number {
