@@ -3,8 +3,8 @@
 // --save writes them over the run's own, all files together.
 import path from 'node:path';
 import {
-  CAM_STAGES, EMBEDDINGS, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS, PATCH_STAGES, UsageError, evaluateRun, formatHelp, parseArgs, type ArgSpec, type CamStage,
-  type EmbeddingName, type ImageScoreName, type Localization, type PatchSampling, type PatchStage, type ProgressRenderer,
+  CAM_STAGES, EMBEDDINGS, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS, PATCH_STAGES, THRESHOLD_ESTIMATE_NAMES, UsageError, evaluateRun, formatHelp, parseArgs, type ArgSpec, type CamStage,
+  type EmbeddingName, type ImageScoreName, type Localization, type PatchSampling, type PatchStage, type ProgressRenderer, type ThresholdEstimateName,
 } from '@ssad/pipeline';
 import type { Io } from './io.js';
 import { summaryLine } from './summary.js';
@@ -16,6 +16,7 @@ export const EVALUATE_ARGS: ArgSpec[] = [
   { name: 'cam-stage', type: 'string', choices: CAM_STAGES, default: AS_TRAINED, help: 'GradCAM stage' },
   { name: 'localization', type: 'string', choices: LOCALIZATIONS, default: AS_TRAINED, help: 'headline localisation' },
   { name: 'image-score', type: 'string', choices: IMAGE_SCORES, default: AS_TRAINED, help: 'image score the detector decides on' },
+  { name: 'threshold-estimate', type: 'string', choices: THRESHOLD_ESTIMATE_NAMES, default: AS_TRAINED, help: 'estimate the threshold quantile empirically or from a normal fit' },
   { name: 'patch-sampling', type: 'string', choices: PATCH_SAMPLINGS, default: AS_TRAINED, help: 'rebuild the patch bank with this subsampling' },
   { name: 'patch-fraction', type: 'number', min: 1e-6, max: 1, default: AS_TRAINED, help: 'rebuild the patch bank keeping this fraction of training patches' },
   { name: 'patch-stages', type: 'list', choices: PATCH_STAGES, default: AS_TRAINED, help: 'rebuild the patch bank from these backbone stages (comma-separated)' },
@@ -41,6 +42,7 @@ export async function evaluateCommand(argv: readonly string[], io: Io, r: Progre
       camStage: options['cam-stage'] as CamStage | undefined,
       localization: options.localization as Localization | undefined,
       imageScore: options['image-score'] as ImageScoreName | undefined,
+      thresholdEstimate: options['threshold-estimate'] as ThresholdEstimateName | undefined,
       patchSampling: options['patch-sampling'] as PatchSampling | undefined,
       patchFraction: options['patch-fraction'] as number | undefined,
       patchStages: options['patch-stages'] as PatchStage[] | undefined,

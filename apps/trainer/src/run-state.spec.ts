@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { quantile, thresholdOf } from '@ssad/models';
 import { checkRunMetrics, writeTinyCategory } from '@ssad/pipeline';
 import { CliProcess, runCli, SSAD } from './testing/cli-process.test-util.js';
 
@@ -21,7 +22,7 @@ describe('ssad run state (spawned CLI)', () => {
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ssad-state-'));
     data = path.join(tmp, 'data');
-    await writeTinyCategory(data, 'tiny', { size: 32, train: 12, seed: 1 });
+    await writeTinyCategory(data, 'tiny', { size: 32, train: 20, seed: 1 });
     run = path.join(tmp, 'run');
     args = ['train', '--data', data, '--category', 'tiny', '--preset', 'quick', '--image-size', '32', '--batch-size', '8', '--samples-per-epoch', '16',
       '--frozen-epochs', '1', '--full-epochs', '2', '--figure-images', '2', '--tsne-per-group', '5', '--out', run];
@@ -95,17 +96,23 @@ describe('ssad run state (spawned CLI)', () => {
     expect(fs.readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('train (training run)');
 
     // A second patch bank for the image score: the maps (and their pixel metrics) stay the first bank's.
-    const twoBanks = await runCli(SSAD, ['evaluate', '--run', run, '--image-patch-stages', 'layer3'], tmp);
+    // …and with the empirical quantile as the threshold (the run took a normal fit to its validation scores).
+    const twoBanks = await runCli(SSAD, ['evaluate', '--run', run, '--image-patch-stages', 'layer3', '--threshold-estimate', 'quantile'], tmp);
     expect(twoBanks.code).toBe(0);
-    const out2 = path.join(run, 'evaluations', 'image-patch-stages-layer3');
+    const out2 = path.join(run, 'evaluations', 'image-patch-stages-layer3_threshold-estimate-quantile');
     const det2 = read(out2, 'detector', 'detector.json');
     expect([det2.patch.config.stages, det2.imagePatch.config.stages, det2.files.imagePatch]).toEqual([['layer2', 'layer3'], ['layer3'], 'image-patch.safetensors']);
     expect(fs.existsSync(path.join(out2, 'detector', 'image-patch.safetensors'))).toBe(true);
     const m2 = read(out2, 'metrics.json');
     expect(read(out2, 'options.json').imagePatchStages).toEqual(['layer3']);
     expect(m2.localizations).toEqual(trained.localizations);
-    expect(m2.imageScores.gaussian).toEqual(trained.imageScores.gaussian);
+    expect([m2.imageScores.gaussian.imageAuroc, m2.imageScores.gaussian.f1Max]).toEqual([trained.imageScores.gaussian.imageAuroc, trained.imageScores.gaussian.f1Max]);
     expect(read(run, 'options.json').imagePatchStages).toEqual(['layer2', 'layer3']);
+    const runDetector = read(run, 'detector', 'detector.json');
+    expect([runDetector.thresholdEstimate, det2.thresholdEstimate]).toEqual(['normal', 'quantile']);
+    expect(runDetector.threshold).toBeCloseTo(thresholdOf(Float64Array.from(runDetector.metadata.validationScores), 0.99, 'normal'), 9);
+    expect(det2.threshold).toBeCloseTo(quantile(Float64Array.from(det2.metadata.validationScores), 0.99), 9);
+    expect(m2.threshold).toBe(det2.threshold);
 
     // As a kill between the two renames of an earlier `evaluate --save` leaves it: the detector aside, under the
     // name of a process that has ended. The next evaluation puts it back and starts from it.

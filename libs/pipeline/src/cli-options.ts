@@ -1,7 +1,7 @@
 // The experiment's command-line options, shared by both apps so `--image-size` means the same everywhere.
 import { UsageError, type ArgSpec, type ParsedValue } from './args.js';
 import {
-  CAM_STAGES, DEFAULT_PRESET, DEFAULTS, EMBEDDINGS, FITS, PRESET_NAMES, PRESETS, FROZEN_BATCH_NORM, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS, PATCH_STAGES,
+  CAM_STAGES, DEFAULT_PRESET, DEFAULTS, EMBEDDINGS, FITS, PRESET_NAMES, PRESETS, FROZEN_BATCH_NORM, IMAGE_SCORES, LOCALIZATIONS, PATCH_SAMPLINGS, PATCH_STAGES, THRESHOLD_ESTIMATE_NAMES,
   type ExperimentOptions, type Preset,
 } from './options.js';
 
@@ -32,6 +32,10 @@ export const EXPERIMENT_ARGS: readonly ArgSpec[] = [
   { name: 'cam-stage', type: 'string', choices: CAM_STAGES, default: DEFAULTS.camStage, help: 'stage GradCAM differentiates at' },
   { name: 'localization', type: 'string', choices: LOCALIZATIONS, default: DEFAULTS.localization, help: 'maps behind the pixel metrics and heatmaps (both are evaluated)' },
   { name: 'image-score', type: 'string', choices: IMAGE_SCORES, default: DEFAULTS.imageScore, help: 'image score the threshold and F1 follow (all are evaluated)' },
+  {
+    name: 'threshold-estimate', type: 'string', choices: THRESHOLD_ESTIMATE_NAMES, default: DEFAULTS.thresholdEstimate,
+    help: "how the decision threshold, the 0.99 quantile of the validation normal images' scores, is estimated: 'normal' (mean + 2.33 std, steadier with few images) or 'quantile' (empirical)",
+  },
   { name: 'patch-sampling', type: 'string', choices: PATCH_SAMPLINGS, default: DEFAULTS.patchSampling, help: 'patch memory bank subsampling (coreset: greedy k-center)' },
   { name: 'patch-stages', type: 'list', choices: PATCH_STAGES, default: fromPreset('patchStages', stageList), help: 'comma-separated backbone stages of the patch features behind the maps (layer1 adds a 64 × 64 grid at 256 px: sharper maps, ~4× slower scoring)' },
   {
@@ -61,6 +65,7 @@ const KEYS: Record<string, keyof ExperimentOptions> = {
   'cam-stage': 'camStage',
   localization: 'localization',
   'image-score': 'imageScore',
+  'threshold-estimate': 'thresholdEstimate',
   'patch-sampling': 'patchSampling',
   'patch-fraction': 'patchFraction',
   'patch-stages': 'patchStages',

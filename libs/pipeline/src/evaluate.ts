@@ -3,7 +3,7 @@
 // the test set has masks), and write the detector, figures, report.html and metrics.json into `dir`.
 import path from 'node:path';
 import type { PixelImage } from '@ssad/augment';
-import { Detector, GaussianDensity, normalizationOf, fuseScores, PatchDensity, saveDetector, type Network } from '@ssad/models';
+import { Detector, GaussianDensity, normalizationOf, fuseScores, PatchDensity, quantile, saveDetector, type Network } from '@ssad/models';
 import { pixelMetrics } from '@ssad/metrics';
 import type { LoadedCategory } from './dataset.js';
 import { localisationMaps } from './cam.js';
@@ -15,7 +15,7 @@ import { EMBEDDINGS, IMAGE_SCORES, sameStages, type EmbeddingName, type Experime
 import { writeReport } from './report.js';
 import { METRICS_VERSION, writeJsonAtomic, type EmbeddingScores, type RunMetrics, type RunVersions } from './run-metrics.js';
 import { perDefectScores, testImageRecords } from './test-records.js';
-import { evaluateImageScores, quantile, type ImageEvaluation } from './threshold.js';
+import { evaluateImageScores, type ImageEvaluation } from './threshold.js';
 import { InterruptedError, type EpochRecord } from './training.js';
 import { MODEL_EMBEDDING, type RunDetectorMetadata } from './saved-detector.js';
 import type { Timer } from './timer.js';
@@ -52,6 +52,10 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
   const batch = Math.min(o.batchSize, 32);
   const testImages = data.test.map((s) => s.image);
   const labels = Uint8Array.from(data.test, (s) => s.item.label);
+  // A normal fit needs two validation scores at least; with one, that score is the threshold.
+  const estimate = data.validation.length >= 2 ? o.thresholdEstimate : 'quantile';
+  if (estimate !== o.thresholdEstimate)
+    ctx.onEvent?.({ kind: 'phase', phase: 'threshold', message: `${data.validation.length} validation image: too few for a normal fit, its score is the threshold (the empirical quantile)` });
   const trainEmb = await computeEmbeddings(network, data.train, batch, count('embed'));
   const valEmb = await computeEmbeddings(network, data.validation, batch);
   const testEmb = await computeEmbeddings(network, testImages, batch, count('embed'));
@@ -63,7 +67,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
     gaussians[e] = GaussianDensity.estimate(trainEmb.values[e], d);
     const valScores = gaussians[e].score(valEmb.values[e]);
     const testScores = gaussians[e].score(testEmb.values[e]);
-    perEmbedding[e] = { ...evaluateImageScores(testScores, labels, valScores, o.thresholdQuantile), testScores, valScores };
+    perEmbedding[e] = { ...evaluateImageScores(testScores, labels, valScores, o.thresholdQuantile, estimate), testScores, valScores };
   }
   lap('density');
 
@@ -91,7 +95,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
       fused: { test: fuseScores(gaussian.testScores, testImagePatch, normalization), val: fuseScores(gaussian.valScores, valImagePatch, normalization) },
     };
     const imageScores = {} as Record<ImageScoreName, ImageEvaluation>;
-    for (const k of IMAGE_SCORES) imageScores[k] = evaluateImageScores(candidates[k].test, labels, candidates[k].val, o.thresholdQuantile);
+    for (const k of IMAGE_SCORES) imageScores[k] = evaluateImageScores(candidates[k].test, labels, candidates[k].val, o.thresholdQuantile, estimate);
     const chosen = imageScores[o.imageScore];
     const chosenTestScores = candidates[o.imageScore].test;
 
@@ -128,7 +132,7 @@ export async function evaluateTrained(network: Network, data: LoadedCategory, o:
     // Shares `network` with the caller, who disposes it; the detector is not disposed here for that reason.
     const detector = Detector.fromParts({
       network, density: gaussians[o.embedding], embedding: MODEL_EMBEDDING[o.embedding], imageSize: o.imageSize,
-      threshold: chosen.threshold, thresholdQuantile: o.thresholdQuantile, metadata: { ...metadata },
+      threshold: chosen.threshold, thresholdQuantile: o.thresholdQuantile, thresholdEstimate: estimate, metadata: { ...metadata },
       patch, imagePatch, imageScore: { kind: o.imageScore, normalization },
     });
     saveDetector(detector, path.join(ctx.dir, 'detector'));

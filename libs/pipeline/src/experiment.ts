@@ -29,7 +29,7 @@ export interface RunHooks {
 }
 
 /** The evaluation settings `evaluateRun` may change without retraining. */
-export type EvaluationOverrides = Partial<Pick<ExperimentOptions, 'camStage' | 'embedding' | 'localization' | 'imageScore' | 'patchSampling' | 'patchFraction' | 'patchStages' | 'imagePatchStages'>>;
+export type EvaluationOverrides = Partial<Pick<ExperimentOptions, 'camStage' | 'embedding' | 'localization' | 'imageScore' | 'patchSampling' | 'patchFraction' | 'patchStages' | 'imagePatchStages' | 'thresholdEstimate'>>;
 
 function versions(backend: BackendChoice): RunVersions {
   return { ...softwareVersions(), backend: `${backend.backend} (${backend.package})` };
@@ -130,8 +130,10 @@ export async function evaluateRun(
   const outDir = target.save ? runDir : (target.outDir ?? evaluationDir(runDir, overrides));
   const backend = await initBackend();
   const saved = JSON.parse(fs.readFileSync(optionsPath, 'utf8')) as ExperimentOptions;
-  // Runs from before the second bank existed had one: their maps' bank gave the image score too.
+  // Runs from before the second bank existed had one: their maps' bank gave the image score too…
   saved.imagePatchStages ??= saved.patchStages;
+  // …and took the empirical quantile.
+  saved.thresholdEstimate ??= 'quantile';
   const o = resolveOptions({ ...saved, ...overrides, outDir });
   const previous = readRunMetrics(path.join(runDir, RUN_FILES.metrics));
   const timer = new Timer(previous?.timings.train === undefined ? {} : { train: previous.timings.train });

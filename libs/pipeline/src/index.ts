@@ -2,9 +2,9 @@
 export { parseArgs, formatHelp, UsageError, type ArgSpec, type ArgType, type ParsedArgs, type ParsedValue } from './args.js';
 export {
   PRESETS, PRESET_NAMES, DEFAULTS, DEFAULT_PRESET, EMBEDDINGS, CAM_STAGES, FROZEN_BATCH_NORM, LOCALIZATIONS, IMAGE_SCORES, PATCH_SAMPLINGS, PATCH_STAGES, FITS,
-  resolveOptions, checkNumber, isPresetName,
+  THRESHOLD_ESTIMATE_NAMES, resolveOptions, checkNumber, isPresetName, sameStages,
   type PresetName, type Preset, type EmbeddingName, type CamStage, type FrozenBatchNorm, type ExperimentOptions, type ExperimentOverrides,
-  type Localization, type ImageScoreName, type PatchSampling, type PatchStage, type FitName, type FolderData,
+  type Localization, type ImageScoreName, type PatchSampling, type PatchStage, type FitName, type FolderData, type ThresholdEstimateName,
 } from './options.js';
 export type { PipelineEvent, OnEvent, TrainStepEvent, EpochEvent, PhaseEvent, CountEvent } from './events.js';
 export { formatDuration, formatStep, formatEpoch, formatCount, bar, ProgressRenderer } from './progress.js';

@@ -20,6 +20,12 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ ...base, preset: 'dense', imagePatchStages: ['layer3'] }).imagePatchStages).toEqual(['layer3']);
   });
 
+  it('estimates the threshold from a normal fit by default; the empirical quantile on request', () => {
+    const base = { category: 'bottle', outDir: '/tmp/x' };
+    expect(resolveOptions(base).thresholdEstimate).toBe('normal');
+    expect(resolveOptions({ ...base, thresholdEstimate: 'quantile', thresholdQuantile: 1 })).toMatchObject({ thresholdEstimate: 'quantile', thresholdQuantile: 1 });
+  });
+
   it('sameStages ignores the order', () => {
     expect(sameStages(['layer2', 'layer3'], ['layer3', 'layer2'])).toBe(true);
     expect(sameStages(['layer2', 'layer3'], ['layer1', 'layer2', 'layer3'])).toBe(false);
@@ -36,6 +42,8 @@ describe('resolveOptions', () => {
     [{ patchStages: ['layer4'] }, /patchStages must be distinct stages among layer1, layer2, layer3, got \["layer4"\]/],
     [{ patchStages: [] }, /patchStages must be distinct stages/],
     [{ patchStages: ['layer2', 'layer2'] }, /patchStages must be distinct stages/],
+    [{ thresholdEstimate: 'median' }, /thresholdEstimate must be one of quantile, normal, got median/],
+    [{ thresholdQuantile: 1 }, /thresholdQuantile must be below 1 with thresholdEstimate normal \(1 is the largest validation score: use thresholdEstimate quantile\), got 1/],
     [{ imagePatchStages: ['layer1', 'layer4'] }, /imagePatchStages must be distinct stages among layer1, layer2, layer3, got \["layer1","layer4"\]/],
   ])('rejects %j', (bad, message) => {
     expect(() => resolveOptions({ category: 'bottle', outDir: '/tmp/x', ...(bad as object) })).toThrow(message);
