@@ -127,7 +127,7 @@ export class InspectView {
       ['category', String(m.category ?? '—')],
       ['input', `${width}×${height} px, images fitted by ${b.fit === 'pad' ? 'padding (aspect kept)' : 'squashing'}`],
       ['image score', `${b.imageScore} (${b.embedding} embedding${b.denseMaps ? ', dense patch maps' : ', no dense maps'})`],
-      ['threshold', `${fmt(b.threshold)} (the ${b.thresholdQuantile} quantile of the validation normal images' scores)`],
+      ['threshold', `${fmt(b.threshold)} (the ${b.thresholdQuantile} quantile of the validation normal images' scores${b.thresholdEstimate === 'normal' ? ', from a normal fit' : ''})`],
       ['measured', metrics && typeof metrics.imageAuroc === 'number' ? `image AUROC ${metrics.imageAuroc.toFixed(3)} on ${metrics.testImages ?? '?'} test images` : '—'],
       ['bundle', `ssad-bundle version ${b.formatVersion}${m.trainedAt ? `, trained ${String(m.trainedAt).slice(0, 10)}` : ''}`],
     ];

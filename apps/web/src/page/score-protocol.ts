@@ -4,7 +4,7 @@
 // message the page shows, unchanged), and may send progress lines before. Pixel buffers and maps travel as
 // transferred ArrayBuffers, not copies. Nothing here imports tfjs: the page's own script stays small.
 import type { PixelImage } from '@ssad/augment';
-import type { BundleFit, BundleMaps, BundleScore, DetectorMetadata, EmbeddingKind, ImageScoreKind } from '@ssad/models';
+import type { BundleFit, BundleMaps, BundleScore, DetectorMetadata, EmbeddingKind, ImageScoreKind, ThresholdEstimate } from '@ssad/models';
 
 export type PageBackend = 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly PageBackend[] = ['webgl', 'wasm', 'cpu'];
@@ -30,6 +30,7 @@ export interface BundleSummary {
   fit: BundleFit;
   threshold: number;
   thresholdQuantile: number;
+  thresholdEstimate: ThresholdEstimate;
   scoreScale: number;
   maps?: BundleMaps;
   validationScores?: number[];

@@ -45,6 +45,7 @@ function load({ files, prefix }: ScoreCalls['load']['request'], progress: (messa
       fit: next.fit,
       threshold: next.threshold,
       thresholdQuantile: d.thresholdQuantile,
+      thresholdEstimate: d.thresholdEstimate,
       scoreScale: next.scoreScale,
       maps: next.maps,
       validationScores: next.validationScores ? [...next.validationScores] : undefined,
