@@ -3,7 +3,7 @@
 // then in the page: the bundle picked as files, normal and defective images uploaded, their scores against Node's
 // (readBundle on the same files), verdicts, the heatmap against the defect masks, the served `?detector=` path on
 // WebGL (the page answering promptly while it scores there), a corrupt bundle and a detector folder refused with
-// their messages, the pretext view.
+// their messages, the pretext view, a batch stopped and one cleared part-way, the table downloaded as CSV.
 // Screenshots go to apps/web/test-output/. Skips, saying why, where Chromium is not installed.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,6 +48,9 @@ interface PageRow {
   verdict: string;
 }
 
+/** The fields of one CSV line without line breaks in its fields (RFC 4180 quoting undone). */
+const csvFields = (line: string): string[] => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].slice(0, -1).map(([, f]) => (f.startsWith('"') ? f.slice(1, -1).replaceAll('""', '"') : f));
+
 const rowsOf = (page: Page): Promise<PageRow[]> =>
   page.$$eval('#results tbody tr', (trs) =>
     trs.map((tr) => {
@@ -80,10 +83,12 @@ async function heatmapValues(page: Page, selector: string): Promise<Float32Array
   let server: StaticServer;
   let browser: Browser;
   let profile: string;
+  let downloads: string;
   const uploads: string[] = [];
   const masks = new Map<string, Uint8Array>();
   const expected = new Map<string, BundleScore>();
   let pixelRange: { min: number; max: number };
+  let threshold: number;
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ssad-web-e2e-'));
@@ -124,16 +129,19 @@ async function heatmapValues(page: Page, selector: string): Promise<Float32Array
       const images = await Promise.all(uploads.map(async (f) => fitPixels(await decodeImage(f, { channels: 3 }), width, height, bundle.fit).image));
       bundle.score(images).forEach((r, i) => expected.set(path.basename(uploads[i]), r));
       pixelRange = bundle.maps!.range;
+      threshold = bundle.threshold;
     } finally {
       bundle.dispose();
     }
     await built;
     server = await startStaticServer({ root: dist, mounts: { 'bundle/': bundleDir, 'bad/': bad, 'detector/': path.join(runDir, 'detector') } });
     profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ssad-web-chromium-'));
+    downloads = path.join(tmp, 'downloads');
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
       userDataDir: profile,
+      downloadBehavior: { policy: 'allow', downloadPath: downloads },
       // Without the background-networking flags Chromium waits on refused connections to its services.
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
@@ -235,6 +243,53 @@ async function heatmapValues(page: Page, selector: string): Promise<Float32Array
     const second = await cells();
     expect(second.filter((c, i) => c !== first[i]).length).toBeGreaterThan(6);
     await page.screenshot({ path: path.join(OUTPUT, 'pretext.png'), fullPage: true });
+
+    // Stop: a batch of 24 copies (names with a comma and quotes) stopped once the first row is in; the image in the
+    // worker finishes and is shown, the rest are skipped and counted.
+    await page.click('nav button[data-view="inspect"]');
+    await page.click('#clear-images');
+    const disabled = (id: string) => page.$eval(`#${id}`, (b) => (b as HTMLButtonElement).disabled);
+    expect([await disabled('stop-images'), await disabled('download-csv')]).toEqual([true, true]);
+    const copies = Array.from({ length: 24 }, (_, i) => path.join(tmp, 'upload', `copy ${i}, "${path.basename(uploads[i % uploads.length])}"`));
+    copies.forEach((c, i) => fs.copyFileSync(uploads[i % uploads.length], c));
+    await upload(page, '#image-files', ...copies);
+    await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length > 0, { timeout: 60_000 });
+    expect(await disabled('stop-images')).toBe(false);
+    await page.click('#stop-images');
+    await page.waitForFunction(() => /^Stopped: \d+ image\(s\) skipped\.$/.test(document.getElementById('image-status')!.textContent!), { timeout: 60_000 });
+    const skipped = Number((await page.$eval('#image-status', (e) => e.textContent!)).match(/\d+/)![0]);
+    const kept = await rowsOf(page);
+    expect(skipped).toBeGreaterThan(0);
+    expect(kept.length + skipped).toBe(copies.length);
+    expect([await disabled('stop-images'), await disabled('download-csv')]).toEqual([true, false]);
+
+    // Download CSV: Chromium saves ssad-scores.csv into `downloads`; its lines are the table's, in order, at full
+    // precision, the names with their comma and quotes intact.
+    await page.click('#download-csv');
+    const csvFile = path.join(downloads, 'ssad-scores.csv');
+    for (const until = Date.now() + 10_000; !fs.existsSync(csvFile); ) {
+      expect(Date.now()).toBeLessThan(until);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const [header, ...lines] = fs.readFileSync(csvFile, 'utf8').split('\r\n').slice(0, -1).map(csvFields);
+    expect(header.slice(0, 7)).toEqual(['image', 'score', 'normalized_score', 'verdict', 'threshold', 'gaussian', 'patch']);
+    expect(lines.map(([name, score, , verdict, , gaussian, patch]) => ({ name, score: Number(score), verdict, gaussian: Number(gaussian), patch: Number(patch) })))
+      .toEqual(kept.map((r) => ({ name: r.name, score: r.score, verdict: r.verdict, gaussian: r.gaussian, patch: r.patch })));
+    for (const [name, , normalized, verdict, t, ...rest] of lines) {
+      const want = expected.get(name.match(/"(.+)"$/)![1])!;
+      expect([name, rest.length, close(Number(t), threshold), close(Number(normalized), want.normalizedScore), verdict])
+        .toEqual([name, header.length - 5, true, true, want.anomalous ? 'anomalous' : 'normal']);
+    }
+
+    // Clear cancels what is queued: a batch cleared at once adds no row, not even the image that was in the worker
+    // (the next batch's single row is the only one, and it is scored after the cleared one has finished).
+    await upload(page, '#image-files', ...copies.slice(0, 8));
+    await page.waitForFunction(() => !(document.getElementById('stop-images') as HTMLButtonElement).disabled);
+    await page.click('#clear-images');
+    expect(await page.$eval('#image-status', (e) => e.textContent)).toMatch(/^Cleared: \d+ image\(s\) skipped\.$/);
+    await upload(page, '#image-files', uploads[0]);
+    await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length > 0 && !document.getElementById('image-status')!.textContent, { timeout: 60_000 });
+    expect((await rowsOf(page)).map((r) => r.name)).toEqual([path.basename(uploads[0])]);
     await page.close();
   }, 240_000);
 

@@ -18,6 +18,14 @@ export function showMessage(el: HTMLElement, message: string | undefined): void 
   el.hidden = !message;
 }
 
+/** Saves `text` as the file `name`, through a link to a blob: URL. */
+export function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  element('a', { href: url, download: name }).click();
+  // The browser reads the blob after click() returns: revoked at once, the download could find it gone.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 /** Files from a file input (cleared afterwards, so choosing the same file again fires again) or a drop zone. */
 export function onFiles(input: HTMLInputElement, drop: HTMLElement, handle: (files: File[]) => void): void {
   input.addEventListener('change', () => {

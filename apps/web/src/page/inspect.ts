@@ -2,14 +2,17 @@
 // 0–1 score and verdict in a table sorted by score, and the selected image's heatmap; the threshold slider moves
 // the verdicts over the validation normal images' score distribution. The detector lives in the scoring worker
 // (scorer.ts): this thread reads files, decodes and fits images, and draws — it stays responsive while scoring.
+// A batch is scored one image at a time from the queue below, so Stop and Clear cancel it here, between images:
+// the image already in the worker finishes (after Stop its row is shown, after Clear dropped), the rest are skipped.
 import type { PixelImage } from '@ssad/augment';
 import { normalizeScore, type BundleScore } from '@ssad/models';
 import { bundleFromFiles, bundleFromUrl, type BundleBytes } from './bundle-loader.js';
 import { decodeImageFile } from './decode.js';
-import { byId, canvasOf, element, fmt, onFiles, showMessage } from './dom.js';
+import { byId, canvasOf, download, element, fmt, onFiles, showMessage } from './dom.js';
 import { heatmapImage } from './draw.js';
 import { drawHistogram, scoreRange } from './histogram.js';
-import type { BundleSummary } from './score-protocol.js';
+import type { BundleSummary, ScoredImage } from './score-protocol.js';
+import { scoresCsv, type CsvRow } from './scores-csv.js';
 import type { Scorer } from './scorer.js';
 
 interface Row {
@@ -33,10 +36,22 @@ export class InspectView {
   private backend = '';
   /** One job at a time (loading a detector, scoring images), in the order asked. */
   private queue: Promise<void> = Promise.resolve();
+  /** Bumped by Stop and Clear: the batches asked for before skip the images they have not started. */
+  private batch = 0;
+  /** Bumped by Clear: a result that comes back after it belongs to the emptied table and is dropped. */
+  private table = 0;
+  /** Images picked or dropped and not started yet, over every queued batch (what Stop would skip). */
+  private waiting = 0;
+  /** The image being scored. */
+  private current?: string;
+  /** What the last Stop or Clear skipped, for the progress line once the image being scored is done. */
+  private skippedNote = '';
   private readonly status = byId('detector-status');
   private readonly error = byId('detector-error');
   private readonly slider = byId<HTMLInputElement>('threshold');
   private readonly progress = byId('image-status');
+  private readonly stopButton = byId<HTMLButtonElement>('stop-images');
+  private readonly csvButton = byId<HTMLButtonElement>('download-csv');
 
   constructor(
     private readonly scorer: Scorer,
@@ -50,13 +65,22 @@ export class InspectView {
       input.value = '';
       if (files.length) load(files);
     });
-    onFiles(byId('image-files'), byId('image-drop'), (files) => this.enqueue(() => this.score(files)));
+    onFiles(byId('image-files'), byId('image-drop'), (files) => {
+      const batch = this.batch;
+      this.waiting += files.length;
+      this.controls();
+      void this.enqueue(() => this.score(files, batch));
+    });
+    this.stopButton.addEventListener('click', () => this.cancel('Stopped'));
     byId('clear-images').addEventListener('click', () => {
+      this.cancel('Cleared');
+      this.table++;
       this.rows = [];
       this.selected = undefined;
       showMessage(byId('image-errors'), undefined);
       this.render();
     });
+    this.csvButton.addEventListener('click', () => download('ssad-scores.csv', scoresCsv(this.sorted().map((r) => this.judged(r)), this.threshold), 'text/csv;charset=utf-8'));
     this.slider.addEventListener('input', () => {
       this.threshold = Number(this.slider.value);
       this.render();
@@ -136,27 +160,66 @@ export class InspectView {
     dl.hidden = false;
   }
 
-  private async score(files: File[]): Promise<void> {
-    if (!this.bundle) return;
+  /** Scores `files` one by one, unless Stop or Clear came after `batch` was current (they counted the rest as skipped). */
+  private async score(files: File[], batch: number): Promise<void> {
+    const table = this.table;
     const errors: string[] = [];
     for (const [i, file] of files.entries()) {
+      if (batch !== this.batch) break;
+      this.waiting--;
+      this.current = file.name;
+      this.controls();
       this.progress.textContent = `Scoring image ${i + 1} of ${files.length}: ${file.name}…`;
       try {
         // Decoded here; fitted, scored and overlaid in the worker (`ms`: the time bundle.score took there).
-        const { image, overlay, result, ms } = await this.scorer.score(await decodeImageFile(file, file.name));
-        const row = { name: file.name, image, overlay, result, ms };
-        this.rows.push(row);
-        if (!this.selected) {
-          this.selected = row;
-          this.onImage(image, file.name);
-        }
-        this.render();
+        const scored = await this.scorer.score(await decodeImageFile(file, file.name));
+        if (table === this.table) this.add(file.name, scored);
       } catch (e) {
         errors.push((e as Error).message);
       }
     }
-    this.progress.textContent = '';
-    showMessage(byId('image-errors'), errors.length ? errors.join('\n') : undefined);
+    this.current = undefined;
+    this.controls();
+    this.progress.textContent = batch === this.batch ? '' : this.skippedNote;
+    if (table === this.table) showMessage(byId('image-errors'), errors.length ? errors.join('\n') : undefined);
+  }
+
+  private add(name: string, { image, overlay, result, ms }: ScoredImage): void {
+    const row = { name, image, overlay, result, ms };
+    this.rows.push(row);
+    if (!this.selected) {
+      this.selected = row;
+      this.onImage(image, name);
+    }
+    this.render();
+  }
+
+  /** Stop or Clear: every queued image not started yet is skipped; the one being scored finishes. */
+  private cancel(verb: 'Stopped' | 'Cleared'): void {
+    const skipped = this.waiting;
+    this.waiting = 0;
+    this.batch++;
+    this.skippedNote = skipped ? `${verb}: ${skipped} image(s) skipped.` : '';
+    if (skipped) this.progress.textContent = this.current && verb === 'Stopped' ? `Stopped: ${skipped} image(s) skipped; finishing ${this.current}…` : this.skippedNote;
+    else if (!this.current) this.progress.textContent = ''; // Clear with nothing running: an earlier note goes too.
+    this.controls();
+  }
+
+  /** Stop while some image is still to be started, Download CSV while the table has rows. */
+  private controls(): void {
+    this.stopButton.disabled = this.waiting === 0;
+    this.csvButton.disabled = this.rows.length === 0;
+  }
+
+  /** The table's order: highest score first. */
+  private sorted(): Row[] {
+    return [...this.rows].sort((a, c) => c.result.score - a.result.score);
+  }
+
+  /** A row's 0–1 score and verdict at the threshold in use, as the table and the CSV show them. */
+  private judged(r: Row): CsvRow {
+    const { score, scores } = r.result;
+    return { name: r.name, score, normalized: normalizeScore(score, this.threshold, this.bundle!.scoreScale), anomalous: score >= this.threshold, scores };
   }
 
   private render(): void {
@@ -178,14 +241,14 @@ export class InspectView {
     const timing = byId('timing');
     timing.textContent = ms.length ? `${ms.length} image(s) · ${median.toFixed(0)} ms per image (median) on ${this.backend}, at ${b.inputSize.width}×${b.inputSize.height} px` : '';
     timing.dataset.msPerImage = ms.length ? String(median) : '';
-    const sorted = [...this.rows].sort((a, c) => c.result.score - a.result.score);
-    byId('results').querySelector('tbody')!.replaceChildren(...sorted.map((r, i) => this.tableRow(r, i + 1)));
+    byId('results').querySelector('tbody')!.replaceChildren(...this.sorted().map((r, i) => this.tableRow(r, i + 1)));
+    this.controls();
     this.renderDetail();
   }
 
   private tableRow(r: Row, rank: number): HTMLTableRowElement {
     const b = this.bundle!;
-    const anomalous = r.result.score >= this.threshold;
+    const { normalized, anomalous } = this.judged(r);
     r.thumb ??= canvasOf(r.overlay ?? r.image);
     const tr = element(
       'tr',
@@ -194,7 +257,7 @@ export class InspectView {
       element('td', {}, r.thumb),
       element('td', { textContent: r.name }),
       element('td', { textContent: fmt(r.result.score) }),
-      element('td', { textContent: normalizeScore(r.result.score, this.threshold, b.scoreScale).toFixed(3) }),
+      element('td', { textContent: normalized.toFixed(3) }),
       element('td', { className: anomalous ? 'verdict-anomalous' : 'verdict-normal', textContent: anomalous ? 'anomalous' : 'normal' }),
       element('td', { textContent: r.ms.toFixed(0) }),
     );
