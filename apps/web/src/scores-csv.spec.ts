@@ -14,6 +14,11 @@ describe('scores CSV', () => {
     );
   });
 
+  it('writes names a spreadsheet would run as formulas as text; negative scores stay numbers', () => {
+    const csv = scoresCsv([row('=HYPERLINK("http://x","a").png', -1, { gaussian: -0.5 }), row('@sum.png', 1, { gaussian: 1 }), row('-x.png', 1, { gaussian: 1 })], 2);
+    expect(csv.split('\r\n').slice(1, 4)).toEqual([`"'=HYPERLINK(""http://x"",""a"").png",-1,-0.25,normal,2,-0.5`, "'@sum.png,1,0.25,normal,2,1", "'-x.png,1,0.25,normal,2,1"]);
+  });
+
   it('leaves out the kinds the detector does not have, and keeps full precision', () => {
     expect(scoresCsv([row('a.png', 1 / 3, { gaussian: 1 / 3 })], 0.1)).toBe(`image,score,normalized_score,verdict,threshold,gaussian\r\na.png,${1 / 3},${1 / 12},normal,0.1,${1 / 3}\r\n`);
     expect(scoresCsv([], 1)).toBe('image,score,normalized_score,verdict,threshold,gaussian\r\n');
