@@ -43,6 +43,15 @@ describe('nearestDistances', () => {
     if (k === 1) expect(got[0]).toBeLessThan(1e-2);
   });
 
+  it('leaves no tensor behind but its result, with queries and bank in several chunks', () => {
+    const queries = tf.tensor2d(q, [50, dim]);
+    const bank = searchBank(tf.tensor2d(b, [37, dim]));
+    const before = tf.memory().numTensors;
+    const d = nearestDistances(queries, bank, 3, 7, 16);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    tf.dispose([d, queries, bank]);
+  });
+
   it('refuses k above the bank size', () => {
     const bank = searchBank(tf.tensor2d(b, [37, dim]));
     expect(() => nearestDistances(tf.tensor2d(q, [50, dim]), bank, 38)).toThrow(/k = 38 exceeds the bank's 37 entries/);

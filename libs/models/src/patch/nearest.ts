@@ -29,10 +29,9 @@ export function nearestDistances(queries: tf.Tensor2D, bank: tf.Tensor2D, k = 1,
   return tf.tidy(() => {
     const parts: tf.Tensor1D[] = [];
     for (let start = 0; start < n; start += queryRows) {
-      const q = queries.slice([start, 0], [Math.min(queryRows, n - start), -1]);
-      // Materialised per chunk, so the chunk's scores are freed before the next one.
-      parts.push(tf.keep(nearestOfChunk(q, bank, k, chunkRows)));
-      q.dispose();
+      // nearestOfChunk's own tidy frees the chunk's scores before the next chunk; its result stays in this tidy,
+      // which frees it once the parts are concatenated.
+      parts.push(nearestOfChunk(queries.slice([start, 0], [Math.min(queryRows, n - start), -1]), bank, k, chunkRows));
     }
     return tf.concat(parts) as tf.Tensor1D;
   });
