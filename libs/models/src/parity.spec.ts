@@ -4,21 +4,12 @@ import * as tf from '@tensorflow/tfjs';
 import { Network } from './network.js';
 import { readSafetensors } from './safetensors-files.js';
 import { initBackend } from './backend.js';
+import { relL2 } from './testing.test-util.js';
 
 const shared = path.resolve(__dirname, '../../../../shared');
 const fixture = path.join(shared, 'fixtures/resnet18-parity');
 const maybe = fs.existsSync(fixture) ? describe : describe.skip;
 if (!fs.existsSync(fixture)) console.warn(`parity.spec: skipped, ${fixture} is absent`);
-
-function relL2(actual: Float32Array, expected: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < expected.length; i++) {
-    num += (actual[i] - expected[i]) ** 2;
-    den += expected[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 maybe('torchvision parity (resnet18-parity fixture)', () => {
   let net: Network;
